@@ -1,0 +1,1 @@
+"""nbkit: contract tests and key audits for the Nano Banana Video API."""
