@@ -1,0 +1,334 @@
+"""`nbkit contract check`: the contract, its schemas, examples and tables are consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from referencing.jsonschema import DRAFT202012
+
+from nbkit.contract.auth_table import parse_auth_table
+from nbkit.contract.load import CONTRACTS_DIR, dereference, read_document
+from nbkit.contract.validate import schema_registry, validator_for
+from nbkit.errors import InputError
+from nbkit.types import JSON
+
+__all__ = ["CHECKS", "Check", "Problem", "Tree", "run_checks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, at a file and a JSON Pointer."""
+
+    path: Path
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}#{self.pointer}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """The folders checked: `contracts/` and `schemas/` under one root."""
+
+    root: Path
+
+    @property
+    def contracts(self) -> tuple[Path, ...]:
+        return tuple(sorted((self.root / "contracts").rglob("*.openapi.yaml")))
+
+    @property
+    def schemas(self) -> tuple[Path, ...]:
+        return tuple(sorted((self.root / "schemas").glob("*.json")))
+
+    @property
+    def auth_table(self) -> Path:
+        return self.root / "contracts" / "auth.yaml"
+
+    @property
+    def conflicts(self) -> Path:
+        return self.root / "contracts" / "conflicts.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One row of CHECKS: an id, what it proves, and the function that looks."""
+
+    id: str
+    description: str
+    find: Callable[[Tree], Iterator[Problem]]
+
+
+DEFAULT_ROOT: Final = CONTRACTS_DIR.parent
+
+# Keywords a 2020-12 schema may use; anything else is most likely a typo
+# (`maxLenght`) that a validator would silently ignore.
+_ANNOTATIONS: Final = frozenset(
+    {
+        "$schema", "$id", "$defs", "$comment", "$anchor", "$dynamicAnchor", "$vocabulary",
+        "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
+        "contentMediaType", "contentEncoding", "contentSchema", "format",
+        # Applied by the `if` validator, so absent from VALIDATORS.
+        "then", "else",
+    }
+)  # fmt: skip
+_KEYWORDS: Final = frozenset(Draft202012Validator.VALIDATORS) | _ANNOTATIONS
+_OPENAPI_KEYWORDS: Final = frozenset({"discriminator", "xml", "externalDocs", "example"})
+_SCHEMA_VALUED: Final = frozenset(
+    {"not", "if", "then", "else", "items", "contains", "additionalProperties",
+     "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+)  # fmt: skip
+_SCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+_SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def subschemas(node: JSON, pointer: str = "") -> Iterator[tuple[str, Mapping[str, JSON]]]:
+    """Every schema object inside a schema, with its JSON Pointer, the root first."""
+    if not isinstance(node, Mapping):
+        return
+    yield pointer, node
+    for key, value in node.items():
+        if key in _SCHEMA_VALUED:
+            yield from subschemas(value, f"{pointer}/{key}")
+        elif key in _SCHEMA_MAPS and isinstance(value, Mapping):
+            for name, sub in value.items():
+                yield from subschemas(sub, f"{pointer}/{key}/{_escape(name)}")
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for index, sub in enumerate(value):
+                yield from subschemas(sub, f"{pointer}/{key}/{index}")
+
+
+def _escape(key: object) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _pointer(parts: object) -> str:
+    return "".join(f"/{_escape(part)}" for part in parts)  # type: ignore[attr-defined]
+
+
+def _read(path: Path) -> tuple[JSON, Problem | None]:
+    try:
+        return read_document(path), None
+    except InputError as err:
+        return None, Problem(path, "", str(err).removeprefix(f"{path}: "))
+
+
+def _parses(tree: Tree) -> Iterator[Problem]:
+    for path in (*tree.contracts, *tree.schemas, tree.auth_table, tree.conflicts):
+        _, problem = _read(path)
+        if problem:
+            yield problem
+
+
+def _openapi_valid(tree: Tree) -> Iterator[Problem]:
+    for path in tree.contracts:
+        document, problem = _read(path)
+        if problem or not isinstance(document, Mapping):
+            continue
+        validator = OpenAPIV31SpecValidator(document, base_uri=path.as_uri())
+        for error in validator.iter_errors():
+            yield Problem(path, _pointer(getattr(error, "path", ())), error.message)
+
+
+def _refs_resolve(tree: Tree) -> Iterator[Problem]:
+    for path in tree.contracts:
+        document, problem = _read(path)
+        if problem:
+            continue
+        try:
+            dereference(document, base_uri=path.as_uri())
+        except InputError as err:
+            file, _, rest = str(err).partition("#")
+            pointer, _, message = rest.partition(": ")
+            yield Problem(Path(file), pointer, message)
+
+
+def _schemas_valid(tree: Tree) -> Iterator[Problem]:
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+    for path in tree.schemas:
+        document, problem = _read(path)
+        if problem:
+            continue
+        for error in meta.iter_errors(document):
+            yield Problem(path, _pointer(error.absolute_path), error.message)
+
+
+def _keywords_known(tree: Tree) -> Iterator[Problem]:
+    for path in tree.schemas:
+        document, problem = _read(path)
+        if problem:
+            continue
+        for pointer, node in subschemas(document):
+            for key in node:
+                if key not in _KEYWORDS and not str(key).startswith("x-"):
+                    yield Problem(path, f"{pointer}/{_escape(key)}", f"unknown keyword {key!r}")
+
+
+def _schema_examples(tree: Tree) -> Iterator[Problem]:
+    registry = schema_registry()
+    for path in tree.schemas:
+        document, problem = _read(path)
+        if problem:
+            continue
+        registry = registry.with_resource(path.as_uri(), DRAFT202012.create_resource(document))
+        for pointer, node in subschemas(document):
+            samples = [
+                (f"{pointer}/examples/{i}", e) for i, e in enumerate(node.get("examples", ()))
+            ]
+            if "default" in node:
+                samples.append((f"{pointer}/default", node["default"]))
+            if not samples:
+                continue
+            validator = validator_for(f"{path.as_uri()}#{pointer}", registry)
+            for where, sample in samples:
+                for error in validator.iter_errors(sample):
+                    yield Problem(path, where, f"example does not validate: {error.message}")
+
+
+def _media_samples(node: JSON, pointer: str) -> Iterator[tuple[str, JSON, JSON]]:
+    """(pointer, sample, schema) for every example next to a schema in an OpenAPI document."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _media_samples(item, f"{pointer}/{index}")
+        return
+    if not isinstance(node, Mapping):
+        return
+    if "schema" in node and isinstance(node["schema"], Mapping):
+        if "example" in node:
+            yield f"{pointer}/example", node["example"], node["schema"]
+        for name, example in (node.get("examples") or {}).items():
+            if isinstance(example, Mapping) and "value" in example:
+                yield f"{pointer}/examples/{_escape(name)}/value", example["value"], node["schema"]
+    for key, value in node.items():
+        if key not in ("schema", "example", "examples"):
+            yield from _media_samples(value, f"{pointer}/{_escape(key)}")
+
+
+def _contract_examples(tree: Tree) -> Iterator[Problem]:
+    for path in tree.contracts:
+        document, problem = _read(path)
+        if problem:
+            continue
+        try:
+            resolved = dereference(document, base_uri=path.as_uri())
+        except InputError:
+            continue  # reported by refs-resolve
+        for pointer, sample, schema in _media_samples(resolved, ""):
+            validator = Draft202012Validator(
+                schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+            for error in validator.iter_errors(sample):
+                yield Problem(path, pointer, f"example does not validate: {error.message}")
+
+
+def _auth_table(tree: Tree) -> Iterator[Problem]:
+    path = tree.auth_table
+    document, problem = _read(path)
+    if problem:
+        return
+    try:
+        table = parse_auth_table(document)
+    except (KeyError, TypeError, ValueError) as err:
+        yield Problem(path, "", f"not a valid auth table: {err}")
+        return
+    schema_path = tree.root / "schemas" / "auth-error.json"
+    schema, problem = _read(schema_path)
+    if problem:
+        return
+    for status, part in ((401, "unauthorized"), (403, "forbidden")):
+        pointer = f"/$defs/{part}/properties/error/enum"
+        documented = set(schema["$defs"][part]["properties"]["error"]["enum"])
+        in_table = table.messages(status)
+        for text in sorted(in_table - documented):
+            yield Problem(
+                path,
+                "/outcomes",
+                f"{status} message {text!r} is not in {schema_path.name}#{pointer}",
+            )
+        for text in sorted(documented - in_table):
+            yield Problem(schema_path, pointer, f"{status} message {text!r} is not in {path.name}")
+    contract_path = tree.root / "contracts" / "nanobanana.openapi.yaml"
+    contract, problem = _read(contract_path)
+    if problem:
+        return
+    schemes = contract.get("components", {}).get("securitySchemes", {})
+    for index, method in enumerate(table.methods):
+        scheme = schemes.get(method.security_scheme)
+        pointer = f"/methods/{index}"
+        if scheme is None:
+            yield Problem(
+                path,
+                pointer,
+                f"security scheme {method.security_scheme!r} is not in {contract_path.name}",
+            )
+        elif scheme.get("type") == "http":
+            if method.name != "Authorization" or not method.template.startswith("Bearer "):
+                yield Problem(
+                    path, pointer, "an http bearer scheme is sent as `Authorization: Bearer <key>`"
+                )
+        elif (scheme.get("in"), scheme.get("name")) != (method.location, method.name):
+            yield Problem(
+                path,
+                pointer,
+                f"differs from securitySchemes/{method.security_scheme} in {contract_path.name}",
+            )
+    operation_ids = {
+        op.get("operationId")
+        for item in contract.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, Mapping)
+    }
+    for outcome in table.outcomes.values():
+        for message in outcome.messages:
+            for operation in message.operations or ():
+                if operation not in operation_ids:
+                    yield Problem(
+                        path, f"/outcomes/{outcome.id}", f"unknown operation {operation!r}"
+                    )
+
+
+def _conflicts_point_somewhere(tree: Tree) -> Iterator[Problem]:
+    document, problem = _read(tree.conflicts)
+    if problem or not isinstance(document, Mapping):
+        return
+    for index, conflict in enumerate(document.get("conflicts", ())):
+        where = str(conflict.get("where", "-"))
+        if where == "-":
+            continue
+        file, _, pointer = where.partition("#")
+        target, problem = _read(tree.root / file)
+        if problem:
+            yield Problem(tree.conflicts, f"/conflicts/{index}/where", f"{file}: cannot be read")
+            continue
+        try:
+            for part in filter(None, pointer.split("/")):
+                key = part.replace("~1", "/").replace("~0", "~")
+                target = target[int(key)] if isinstance(target, list) else target[key]
+        except (KeyError, IndexError, ValueError, TypeError):
+            yield Problem(tree.conflicts, f"/conflicts/{index}/where", f"{where} points at nothing")
+
+
+CHECKS: Final = (
+    Check("documents-parse", "every contract, schema and table parses", _parses),
+    Check("openapi-valid", "each OpenAPI document is valid OpenAPI 3.1", _openapi_valid),
+    Check("refs-resolve", "every $ref of each contract resolves", _refs_resolve),
+    Check("schemas-valid", "every schema is valid 2020-12", _schemas_valid),
+    Check("keywords-known", "no schema uses an unknown keyword", _keywords_known),
+    Check("schema-examples-valid", "examples and defaults in schemas/ validate", _schema_examples),
+    Check("contract-examples-valid", "examples in the contracts validate", _contract_examples),
+    Check("auth-table-consistent", "auth.yaml agrees with schemas and contract", _auth_table),
+    Check("conflicts-resolve", "each conflict's `where` exists", _conflicts_point_somewhere),
+)
+
+
+def run_checks(root: Path = DEFAULT_ROOT) -> list[tuple[Check, list[Problem]]]:
+    """Run every check on the tree under `root`; each check's problems, in table order."""
+    tree = Tree(root)
+    if not (root / "contracts").is_dir() or not (root / "schemas").is_dir():
+        raise InputError(f"{root}: has no contracts/ and schemas/ folders")
+    return [(check, list(check.find(tree))) for check in CHECKS]
