@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import UnknownType
 from openapi_spec_validator import OpenAPIV31SpecValidator
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from nbkit.contract.auth_table import parse_auth_table
@@ -32,11 +34,18 @@ class Problem:
         return f"{self.path}#{self.pointer}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tree:
-    """The folders checked: `contracts/` and `schemas/` under one root."""
+    """The folders checked: `contracts/` and `schemas/` under one root, each file read once."""
 
     root: Path
+    _documents: dict[Path, tuple[JSON, Problem | None]] = field(default_factory=dict)
+
+    def read(self, path: Path) -> tuple[JSON, Problem | None]:
+        """The parsed document, or the problem that stopped it."""
+        if path not in self._documents:
+            self._documents[path] = _read(path)
+        return self._documents[path]
 
     @property
     def contracts(self) -> tuple[Path, ...]:
@@ -120,14 +129,14 @@ def _read(path: Path) -> tuple[JSON, Problem | None]:
 
 def _parses(tree: Tree) -> Iterator[Problem]:
     for path in (*tree.contracts, *tree.schemas, tree.auth_table, tree.conflicts):
-        _, problem = _read(path)
+        _, problem = tree.read(path)
         if problem:
             yield problem
 
 
 def _openapi_valid(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = _read(path)
+        document, problem = tree.read(path)
         if problem or not isinstance(document, Mapping):
             continue
         validator = OpenAPIV31SpecValidator(document, base_uri=path.as_uri())
@@ -137,7 +146,7 @@ def _openapi_valid(tree: Tree) -> Iterator[Problem]:
 
 def _refs_resolve(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = _read(path)
+        document, problem = tree.read(path)
         if problem:
             continue
         try:
@@ -151,7 +160,7 @@ def _refs_resolve(tree: Tree) -> Iterator[Problem]:
 def _schemas_valid(tree: Tree) -> Iterator[Problem]:
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for path in tree.schemas:
-        document, problem = _read(path)
+        document, problem = tree.read(path)
         if problem:
             continue
         for error in meta.iter_errors(document):
@@ -160,7 +169,7 @@ def _schemas_valid(tree: Tree) -> Iterator[Problem]:
 
 def _keywords_known(tree: Tree) -> Iterator[Problem]:
     for path in tree.schemas:
-        document, problem = _read(path)
+        document, problem = tree.read(path)
         if problem:
             continue
         for pointer, node in subschemas(document):
@@ -171,10 +180,11 @@ def _keywords_known(tree: Tree) -> Iterator[Problem]:
 
 def _schema_examples(tree: Tree) -> Iterator[Problem]:
     registry = schema_registry()
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for path in tree.schemas:
-        document, problem = _read(path)
-        if problem:
-            continue
+        document, problem = tree.read(path)
+        if problem or not meta.is_valid(document):
+            continue  # reported by documents-parse or schemas-valid
         registry = registry.with_resource(path.as_uri(), DRAFT202012.create_resource(document))
         for pointer, node in subschemas(document):
             samples = [
@@ -186,8 +196,7 @@ def _schema_examples(tree: Tree) -> Iterator[Problem]:
                 continue
             validator = validator_for(f"{path.as_uri()}#{pointer}", registry)
             for where, sample in samples:
-                for error in validator.iter_errors(sample):
-                    yield Problem(path, where, f"example does not validate: {error.message}")
+                yield from _validate_sample(validator, sample, path, where)
 
 
 def _media_samples(node: JSON, pointer: str) -> Iterator[tuple[str, JSON, JSON]]:
@@ -211,7 +220,7 @@ def _media_samples(node: JSON, pointer: str) -> Iterator[tuple[str, JSON, JSON]]
 
 def _contract_examples(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = _read(path)
+        document, problem = tree.read(path)
         if problem:
             continue
         try:
@@ -222,13 +231,23 @@ def _contract_examples(tree: Tree) -> Iterator[Problem]:
             validator = Draft202012Validator(
                 schema, format_checker=Draft202012Validator.FORMAT_CHECKER
             )
-            for error in validator.iter_errors(sample):
-                yield Problem(path, pointer, f"example does not validate: {error.message}")
+            yield from _validate_sample(validator, sample, path, pointer)
+
+
+def _validate_sample(
+    validator: Draft202012Validator, sample: JSON, path: Path, pointer: str
+) -> Iterator[Problem]:
+    try:
+        errors = [error.message for error in validator.iter_errors(sample)]
+    except (UnknownType, Unresolvable) as err:
+        errors = [f"its schema cannot be used ({type(err).__name__}: {err})"]
+    for message in errors:
+        yield Problem(path, pointer, f"example does not validate: {message}")
 
 
 def _auth_table(tree: Tree) -> Iterator[Problem]:
     path = tree.auth_table
-    document, problem = _read(path)
+    document, problem = tree.read(path)
     if problem:
         return
     try:
@@ -237,7 +256,7 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
         yield Problem(path, "", f"not a valid auth table: {err}")
         return
     schema_path = tree.root / "schemas" / "auth-error.json"
-    schema, problem = _read(schema_path)
+    schema, problem = tree.read(schema_path)
     if problem:
         return
     for status, part in ((401, "unauthorized"), (403, "forbidden")):
@@ -253,7 +272,7 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
         for text in sorted(documented - in_table):
             yield Problem(schema_path, pointer, f"{status} message {text!r} is not in {path.name}")
     contract_path = tree.root / "contracts" / "nanobanana.openapi.yaml"
-    contract, problem = _read(contract_path)
+    contract, problem = tree.read(contract_path)
     if problem:
         return
     schemes = contract.get("components", {}).get("securitySchemes", {})
@@ -293,7 +312,7 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
 
 
 def _conflicts_point_somewhere(tree: Tree) -> Iterator[Problem]:
-    document, problem = _read(tree.conflicts)
+    document, problem = tree.read(tree.conflicts)
     if problem or not isinstance(document, Mapping):
         return
     for index, conflict in enumerate(document.get("conflicts", ())):
@@ -301,7 +320,7 @@ def _conflicts_point_somewhere(tree: Tree) -> Iterator[Problem]:
         if where == "-":
             continue
         file, _, pointer = where.partition("#")
-        target, problem = _read(tree.root / file)
+        target, problem = tree.read(tree.root / file)
         if problem:
             yield Problem(tree.conflicts, f"/conflicts/{index}/where", f"{file}: cannot be read")
             continue

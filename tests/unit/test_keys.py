@@ -1,0 +1,48 @@
+"""Keys: fresh keys, fingerprints and redaction never leak the key."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nbkit.keys import BODY_ALPHABET, BODY_LENGTH, PREFIX, fingerprint, new_key, redact
+
+bodies = st.text(alphabet=BODY_ALPHABET + "-_", min_size=0, max_size=80)
+
+
+def test_new_key_has_prefix_and_fixed_length_body() -> None:
+    key = new_key()
+    assert key.startswith(PREFIX)
+    assert len(key) == len(PREFIX) + BODY_LENGTH
+    assert new_key() != key
+
+
+@given(bodies)
+def test_redacted_form_never_contains_the_key(body: str) -> None:
+    key = PREFIX + body
+    if body:
+        assert key not in redact(key)
+    if len(body) > 4:
+        assert body not in redact(key)
+
+
+@given(bodies)
+def test_redaction_shows_at_most_four_body_characters(body: str) -> None:
+    shown = redact(PREFIX + body).removeprefix(PREFIX).replace("…", "")
+    assert len(shown) <= 4
+
+
+@given(st.text(max_size=80))
+def test_fingerprint_is_stable_and_hex(key: str) -> None:
+    assert fingerprint(key) == fingerprint(key.encode("utf-8", "surrogateescape"))
+    assert len(fingerprint(key)) == 64
+    int(fingerprint(key), 16)
+
+
+def test_redacted_long_key_keeps_its_ends() -> None:
+    key = PREFIX + "Ab" + "x" * 20 + "yz"
+    assert redact(key) == "nb_Ab…yz"
+
+
+def test_short_key_shows_no_body() -> None:
+    assert redact("nb_abc") == "nb_…"
