@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nbkit.contract import load_auth_table
+from nbkit.contract import AUTH_TABLE_FILE, load_auth_table
 from nbkit.contract.auth_table import parse_auth_table
 from nbkit.contract.load import read_document
-from nbkit.contract import AUTH_TABLE_FILE
 
 TABLE = load_auth_table()
 

@@ -124,9 +124,9 @@ def test_breakage_is_named_by_file_and_pointer(
     edit(tree)
     failed = {check.id: problems for check, problems in run_checks(tree) if problems}
     assert check_id in failed, failed
-    assert any(
-        p.path == tree / file and p.pointer.startswith(pointer) for p in failed[check_id]
-    ), [str(p) for p in failed[check_id]]
+    assert any(p.path == tree / file and p.pointer.startswith(pointer) for p in failed[check_id]), [
+        str(p) for p in failed[check_id]
+    ]
 
 
 def test_check_ids_are_unique_and_kebab_case() -> None:
