@@ -5,7 +5,7 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 from nbkit.contract import HISTORY_DIR, validator
-from nbkit.contract.openapi import operations
+from nbkit.contract.openapi import Operation, operations
 
 OLD = HISTORY_DIR / "documentation-php.openapi.yaml"
 OLD_RESPONSE = {
@@ -24,7 +24,7 @@ OLD_REQUEST = {
 }
 
 
-def _old(operation_id: str):  # type: ignore[no-untyped-def]
+def _old(operation_id: str) -> Operation:
     return next(op for op in operations(OLD) if op.id == operation_id)
 
 
