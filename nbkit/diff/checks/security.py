@@ -1,0 +1,171 @@
+"""Checks on security schemes, the methods each operation accepts, and the key's pattern.
+
+oasdiff reports security changes as informational; for this API they decide
+whether a client can call at all, so most of these rules are breaking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+from nbkit.diff.pair import Delta, Pair
+from nbkit.types import JSON
+
+__all__ = [
+    "ANONYMOUS",
+    "API_KEY_HEADER",
+    "API_KEY_QUERY",
+    "key_pattern_changed",
+    "key_prefix",
+    "key_prefix_changed",
+    "method_of",
+    "security_api_key_header_dropped",
+    "security_api_key_query_dropped",
+    "security_method_added",
+    "security_method_dropped",
+    "security_preferred_method_changed",
+    "security_scheme_added",
+    "security_scheme_changed",
+    "security_scheme_removed",
+    "security_scheme_renamed",
+]
+
+# The two key methods the issue singles out (API-FACTS 3.1: X-API-Key header, api_key query).
+API_KEY_HEADER: Final = "apiKey header x-api-key"
+API_KEY_QUERY: Final = "apiKey query api_key"
+# An empty requirement `{}` lets a request through without credentials.
+ANONYMOUS: Final = "anonymous"
+
+# A literal run at the start of an anchored pattern: letters, digits, `_`, `-`, escaped marks.
+_LITERAL: Final = re.compile(r"\^((?:[A-Za-z0-9_-]|\\[^A-Za-z0-9])*)")
+_QUANTIFIERS: Final = frozenset("?*+{")
+
+
+def method_of(scheme: JSON) -> str:
+    """How a scheme puts the credential on the wire, e.g. `http bearer`; names are not part."""
+    if not isinstance(scheme, Mapping):
+        return "unknown"
+    kind = str(scheme.get("type", "unknown"))
+    if kind == "http":
+        return f"http {str(scheme.get('scheme', '')).lower()}"
+    if kind == "apiKey":
+        where = str(scheme.get("in", ""))
+        name = str(scheme.get("name", ""))
+        # Header names are case-insensitive on the wire; query names are not.
+        return f"apiKey {where} {name.lower() if where == 'header' else name}"
+    return kind
+
+
+def security_scheme_removed(pair: Pair) -> Delta | None:
+    """A scheme is gone from components.securitySchemes."""
+    if pair.before is None or pair.after is not None:
+        return None
+    return Delta(pair.before_name, None)
+
+
+def security_scheme_added(pair: Pair) -> Delta | None:
+    """A new scheme in components.securitySchemes."""
+    if pair.before is not None or pair.after is None:
+        return None
+    return Delta(None, pair.after_name)
+
+
+def security_scheme_renamed(pair: Pair) -> Delta | None:
+    """The same scheme under a new name: requirements and generated clients name it."""
+    if pair.before is None or pair.after is None or pair.before_name == pair.after_name:
+        return None
+    return Delta(pair.before_name, pair.after_name)
+
+
+def security_scheme_changed(pair: Pair) -> Delta | None:
+    """A scheme kept its name but sends the credential another way."""
+    if pair.before is None or pair.after is None:
+        return None
+    before, after = method_of(pair.before), method_of(pair.after)
+    return None if before == after else Delta(before, after)
+
+
+def _methods(value: JSON) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _dropped(pair: Pair, method: str) -> Delta | None:
+    if method in _methods(pair.before) and method not in _methods(pair.after):
+        return Delta(method, None)
+    return None
+
+
+def security_api_key_query_dropped(pair: Pair) -> Delta | None:
+    """The operation no longer accepts the key in the `api_key` query parameter."""
+    return _dropped(pair, API_KEY_QUERY)
+
+
+def security_api_key_header_dropped(pair: Pair) -> Delta | None:
+    """The operation no longer accepts the key in the `X-API-Key` header."""
+    return _dropped(pair, API_KEY_HEADER)
+
+
+def security_method_dropped(pair: Pair) -> Delta | None:
+    """The operation no longer accepts another method (bearer, or no credentials at all)."""
+    after = _methods(pair.after)
+    gone = [
+        method
+        for method in _methods(pair.before)
+        if method not in after and method not in (API_KEY_QUERY, API_KEY_HEADER)
+    ]
+    return Delta(gone, None) if gone else None
+
+
+def security_method_added(pair: Pair) -> Delta | None:
+    """The operation accepts a method it did not before."""
+    before = _methods(pair.before)
+    new = [method for method in _methods(pair.after) if method not in before]
+    return Delta(None, new) if new else None
+
+
+def security_preferred_method_changed(pair: Pair) -> Delta | None:
+    """The first listed method, the one the docs recommend, is another one still accepted."""
+    before, after = _methods(pair.before), _methods(pair.after)
+    if not before or not after or before[0] == after[0] or before[0] not in after:
+        return None
+    return Delta(before[0], after[0])
+
+
+def key_prefix(pattern: JSON) -> str | None:
+    """The literal text an anchored key pattern starts with (`^nb_\\S+$` gives `nb_`)."""
+    if not isinstance(pattern, str):
+        return None
+    match = _LITERAL.match(pattern)
+    if match is None:
+        return None
+    literal = match.group(1)
+    # A quantifier after the run applies to its last character, which is then not fixed.
+    if pattern[match.end() : match.end() + 1] in _QUANTIFIERS and literal:
+        literal = literal[:-2] if literal[-2:-1] == "\\" else literal[:-1]
+    return re.sub(r"\\(.)", r"\1", literal) or None
+
+
+def _key_patterns(pair: Pair) -> tuple[JSON, JSON]:
+    before = pair.before.get("pattern") if isinstance(pair.before, Mapping) else None
+    after = pair.after.get("pattern") if isinstance(pair.after, Mapping) else None
+    return before, after
+
+
+def key_prefix_changed(pair: Pair) -> Delta | None:
+    """Keys must start with another prefix, or a prefix appeared or went away."""
+    if pair.before is None or pair.after is None:
+        return None
+    before, after = (key_prefix(pattern) for pattern in _key_patterns(pair))
+    return None if before == after else Delta(before, after, "pattern")
+
+
+def key_pattern_changed(pair: Pair) -> Delta | None:
+    """The key pattern changed while the prefix stayed."""
+    if pair.before is None or pair.after is None:
+        return None
+    before, after = _key_patterns(pair)
+    if before == after or key_prefix(before) != key_prefix(after):
+        return None
+    return Delta(before, after, "pattern")

@@ -1,0 +1,57 @@
+"""What a rule judges: a pair of matching nodes from the two contracts, and what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nbkit.types import JSON, StrEnum
+
+__all__ = ["Check", "Delta", "Kind", "Pair"]
+
+
+class Kind(StrEnum):
+    """What sort of node a pair holds; each rule judges one kind."""
+
+    OPERATION = "operation"
+    RATE_LIMIT = "rate-limit"
+    PARAMETER = "parameter"
+    MEDIA_TYPE = "media-type"
+    SCHEMA = "schema"
+    PROPERTY = "property"
+    RESPONSE = "response"
+    HEADER = "header"
+    SECURITY_SCHEME = "security-scheme"
+    OPERATION_SECURITY = "operation-security"
+    KEY_SCHEMA = "key-schema"
+    AUTH_OUTCOME = "auth-outcome"
+    AUTH_CONDITION = "auth-condition"
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A node of the old contract and its match in the new one; None where a side lacks it.
+
+    Names differ only when the compare step matched a renamed node;
+    `*_required` hold the `required` flag of properties, parameters and headers.
+    """
+
+    before: JSON
+    after: JSON
+    before_name: str | None = None
+    after_name: str | None = None
+    before_required: bool = False
+    after_required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What a rule reports: the old and new values, and where below the pair they sit."""
+
+    before: JSON
+    after: JSON
+    at: str = ""
+
+
+# A rule's logic: judge one pair, report a Delta when the rule applies.
+Check = Callable[[Pair], Delta | None]

@@ -1,0 +1,149 @@
+"""Pair up the nodes of two schemas: properties by name (renames too), items, alternatives.
+
+A removed and an added node are matched as a rename when they are equal, or
+when each is the other's only near name. Equal subtrees are skipped: no rule
+can fire on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Final
+
+from nbkit.diff.change import Direction
+from nbkit.diff.pair import Kind, Pair
+from nbkit.types import JSON
+
+__all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sites"]
+
+# How alike two names must be to pair a removal with an addition as a rename.
+_NEAR_NAME: Final = 0.8
+EMPTY: Final[Mapping[str, JSON]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A pair and where it sits: which rules judge it, and what a Change will say."""
+
+    kind: Kind
+    direction: Direction
+    method: str | None
+    path: str | None
+    pointer: str
+    pair: Pair
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Direction and operation of the sites a walk yields."""
+
+    direction: Direction
+    method: str | None
+    path: str | None
+
+    def site(self, kind: Kind, pointer: str, pair: Pair) -> Site:
+        """A site here."""
+        return Site(kind, self.direction, self.method, self.path, pointer, pair)
+
+
+def escape(token: str) -> str:
+    """One JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def mapping(node: JSON) -> Mapping[str, JSON]:
+    """The node if it is a mapping, else an empty one: contracts may omit any part."""
+    return node if isinstance(node, Mapping) else EMPTY
+
+
+def _near(before: str, after: str) -> bool:
+    return SequenceMatcher(None, before, after).ratio() >= _NEAR_NAME
+
+
+def matched(
+    before: Mapping[str, JSON],
+    after: Mapping[str, JSON],
+    *,
+    same: Callable[[JSON, JSON], bool],
+    near_names: bool = True,
+) -> list[tuple[str | None, str | None]]:
+    """Pairs of names: kept names with themselves, renames, then lone removals and additions."""
+    pairs: list[tuple[str | None, str | None]] = [(name, name) for name in before if name in after]
+    removed = [name for name in before if name not in after]
+    added = [name for name in after if name not in before]
+    for old in list(removed):
+        new = next((name for name in added if same(before[old], after[name])), None)
+        if new is not None:
+            pairs.append((old, new))
+            removed.remove(old)
+            added.remove(new)
+    if near_names:
+        # A near name pairs only when neither side has another near candidate.
+        for old in list(removed):
+            near = [name for name in added if _near(old, name)]
+            if len(near) == 1 and [name for name in removed if _near(name, near[0])] == [old]:
+                pairs.append((old, near[0]))
+                removed.remove(old)
+                added.remove(near[0])
+    pairs.extend((name, None) for name in removed)
+    pairs.extend((None, name) for name in added)
+    return pairs
+
+
+def _flat(schema: Mapping[str, JSON]) -> Mapping[str, JSON]:
+    """An `allOf` of objects folded into one schema, so its properties match by name."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not all(isinstance(part, Mapping) for part in parts):
+        return schema
+    merged: dict[str, JSON] = {key: value for key, value in schema.items() if key != "allOf"}
+    properties: dict[str, JSON] = dict(mapping(merged.get("properties")))
+    required: list[JSON] = list(merged.get("required") or [])
+    for part in map(_flat, parts):
+        for key, value in part.items():
+            merged.setdefault(key, value)
+        for name, prop in mapping(part.get("properties")).items():
+            properties.setdefault(name, prop)
+        required.extend(name for name in part.get("required") or [] if name not in required)
+    if properties:
+        merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
+def schema_sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Site]:
+    if before == after or not isinstance(before, Mapping) or not isinstance(after, Mapping):
+        return
+    old, new = _flat(before), _flat(after)
+    yield where.site(Kind.SCHEMA, pointer, Pair(old, new))
+    old_props, new_props = mapping(old.get("properties")), mapping(new.get("properties"))
+    old_required = set(old.get("required") or ())
+    new_required = set(new.get("required") or ())
+    for old_name, new_name in matched(old_props, new_props, same=lambda b, a: b == a):
+        old_prop = old_props[old_name] if old_name is not None else None
+        new_prop = new_props[new_name] if new_name is not None else None
+        at = f"{pointer}/properties/{escape(new_name or old_name or '')}"
+        pair = Pair(
+            old_prop,
+            new_prop,
+            old_name,
+            new_name,
+            old_name in old_required,
+            new_name in new_required,
+        )
+        yield where.site(Kind.PROPERTY, at, pair)
+        yield from schema_sites(old_prop, new_prop, at, where)
+    for keyword in ("items", "additionalProperties", "not"):
+        yield from schema_sites(old.get(keyword), new.get(keyword), f"{pointer}/{keyword}", where)
+    for keyword in ("anyOf", "oneOf", "prefixItems"):
+        old_list, new_list = old.get(keyword), new.get(keyword)
+        # Alternatives match by position only while their number stays the same.
+        if (
+            isinstance(old_list, list)
+            and isinstance(new_list, list)
+            and len(old_list) == len(new_list)
+        ):
+            for i, (old_item, new_item) in enumerate(zip(old_list, new_list, strict=True)):
+                yield from schema_sites(old_item, new_item, f"{pointer}/{keyword}/{i}", where)

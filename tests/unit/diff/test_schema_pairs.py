@@ -1,0 +1,71 @@
+"""Schema pairing: renames, folded allOf, skipped equal subtrees."""
+
+from __future__ import annotations
+
+from nbkit.diff.change import Direction
+from nbkit.diff.pair import Kind
+from nbkit.diff.schema_pairs import Where, escape, matched, schema_sites
+
+WHERE = Where(Direction.REQUEST, "POST", "/v")
+
+
+def _same(before: object, after: object) -> bool:
+    return before == after
+
+
+def test_equal_nodes_under_new_names_are_renames() -> None:
+    pairs = matched({"note": 1, "keep": 2}, {"remark": 1, "keep": 2}, same=_same)
+    assert pairs == [("keep", "keep"), ("note", "remark")]
+
+
+def test_a_lone_near_name_is_a_rename_even_with_other_additions() -> None:
+    pairs = matched({"image_urls": 1}, {"image_url": 2, "video_model": 3}, same=_same)
+    assert ("image_urls", "image_url") in pairs
+    assert (None, "video_model") in pairs
+
+
+def test_two_near_candidates_are_not_guessed() -> None:
+    pairs = matched({"image_urls": 1}, {"image_url": 2, "image_uri": 3}, same=_same)
+    assert ("image_urls", None) in pairs
+
+
+def test_near_names_can_be_switched_off() -> None:
+    assert matched({"a1": 1}, {"a2": 2}, same=_same, near_names=False) == [
+        ("a1", None),
+        (None, "a2"),
+    ]
+
+
+def test_equal_schemas_yield_nothing() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert list(schema_sites(schema, dict(schema), "/s", WHERE)) == []
+
+
+def test_all_of_is_folded_so_properties_match_by_name() -> None:
+    before = {
+        "allOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}]
+    }
+    after = {
+        "type": "object",
+        "required": ["a"],
+        "properties": {"a": {"type": "string", "maxLength": 3}},
+    }
+    sites = list(schema_sites(before, after, "/s", WHERE))
+    kinds = [(site.kind, site.pointer) for site in sites]
+    assert (Kind.PROPERTY, "/s/properties/a") in kinds
+    assert (Kind.SCHEMA, "/s/properties/a") in kinds
+    prop = next(site for site in sites if site.kind is Kind.PROPERTY)
+    assert (prop.pair.before_required, prop.pair.after_required) == (True, True)
+
+
+def test_items_and_same_length_alternatives_are_walked() -> None:
+    before = {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
+    after = {"type": "array", "items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}
+    pointers = [site.pointer for site in schema_sites(before, after, "/s", WHERE)]
+    assert "/s/items/anyOf/0" in pointers
+    assert "/s/items/anyOf/1" not in pointers
+
+
+def test_escape_follows_rfc_6901() -> None:
+    assert escape("/api/v1/x.php") == "~1api~1v1~1x.php"
+    assert escape("a~b") == "a~0b"
