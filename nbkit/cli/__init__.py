@@ -26,7 +26,7 @@ EXIT_INTERRUPTED: Final = 130
 
 # Sub-command name -> module under nbkit.cli; modules import their heavy
 # dependencies inside run(), so `nbkit --help` stays fast.
-COMMANDS: Final = (("contract", "contract"), ("diff", "diff"))
+COMMANDS: Final = (("contract", "contract"), ("audit", "audit"), ("diff", "diff"))
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,69 @@
+"""Baselines: the known findings, as (fingerprint, path) pairs, so only new ones fail CI.
+
+No line numbers are stored, so an edit above a known key does not re-report
+it; no key is stored, only its SHA-256 fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+from nbkit.audit.finding import Finding
+from nbkit.errors import InputError
+
+__all__ = ["Baseline", "load_baseline", "render_baseline", "write_baseline"]
+
+_VERSION: Final = 1
+Baseline = frozenset[tuple[str, str]]
+
+
+def load_baseline(path: Path) -> Baseline:
+    """The (fingerprint, path) pairs of a baseline file."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(
+            f"{path}: cannot read baseline ({err.strerror}); create it with --update-baseline"
+        ) from err
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not valid JSON ({err}); rerun with --update-baseline") from err
+    rows = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(rows, list) or document.get("version") != _VERSION:
+        raise InputError(
+            f"{path}: not an nbkit baseline (version {_VERSION}); rerun with --update-baseline"
+        )
+    pairs: set[tuple[str, str]] = set()
+    for row in rows:
+        if not isinstance(row, dict) or not all(
+            isinstance(row.get(k), str) for k in ("fingerprint", "path")
+        ):
+            raise InputError(f"{path}: each finding needs string fingerprint and path")
+        pairs.add((row["fingerprint"], row["path"]))
+    return frozenset(pairs)
+
+
+def render_baseline(findings: Iterable[Finding]) -> str:
+    """The baseline document for these findings: sorted, so it diffs cleanly."""
+    rows = sorted(
+        {(f.location.path, f.fingerprint, f.rule_id) for f in findings},
+    )
+    document = {
+        "version": _VERSION,
+        "tool": "nbkit audit",
+        "findings": [{"path": p, "fingerprint": fp, "rule_id": rule} for p, fp, rule in rows],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+    """Write the baseline atomically, so an interrupted run leaves the old one intact."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(render_baseline(findings), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as err:
+        raise InputError(f"{path}: cannot write baseline ({err.strerror})") from err

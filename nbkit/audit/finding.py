@@ -1,0 +1,79 @@
+"""The values a scan produces: verdicts, locations, findings and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbkit.types import StrEnum
+
+__all__ = ["Finding", "Location", "Problem", "Suppression", "Verdict", "display_path"]
+
+
+class Verdict(StrEnum):
+    """What a candidate turned out to be."""
+
+    KEY = "key"
+    PLACEHOLDER = "placeholder"
+    IDENTIFIER = "identifier"
+    OTHER_VENDOR = "other-vendor"
+
+
+class Suppression(StrEnum):
+    """Why a key that was found is not reported."""
+
+    INLINE = "inline-allow"
+    CONFIG = "config-allow"
+    BASELINE = "baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a candidate sits; an archive member's path is written `outer.zip!inner/path`."""
+
+    path: str
+    line: int
+    column: int
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One classified candidate. It holds a redacted form and a fingerprint, never the key."""
+
+    rule_id: str
+    verdict: Verdict
+    location: Location
+    redacted: str
+    fingerprint: str
+    encoding: str = "raw"
+    suppressed_by: Suppression | None = None
+    status: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic output order: path, line, column, rule id, commit."""
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.rule_id, loc.commit or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that could not be scanned: `error` ones make the run exit 2, others are notes."""
+
+    path: str
+    reason: str
+    error: bool = False
+
+
+def display_path(raw: str | bytes) -> str:
+    """A printable form of a path: undecodable bytes and control characters escaped."""
+    if isinstance(raw, str) and raw.isprintable():
+        return raw  # the common case; undecodable bytes arrive as unprintable surrogates
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
+    text = data.decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    # Names with newlines or escapes would break one-finding-per-line output.
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

@@ -1,0 +1,283 @@
+"""Run a scan: read each source once, find and classify candidates, apply suppressions."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from nbkit.audit.allowlist import Config, apply_suppressions
+from nbkit.audit.baseline import Baseline
+from nbkit.audit.classify import Context
+from nbkit.audit.content import (
+    KEY_VERDICTS,
+    Batch,
+    Settings,
+    make_finding,
+    parallel_map,
+    scan_content,
+    scan_entries,
+)
+from nbkit.audit.detect import compile_pattern, find_candidates
+from nbkit.audit.finding import Finding, Problem, Verdict, display_path
+from nbkit.audit.sources import history
+from nbkit.audit.sources.archive import Limits
+from nbkit.audit.sources.tree import Entry, walk
+
+__all__ = ["STDIN", "Options", "Outcome", "run_scan"]
+
+_MIB: Final = 1024 * 1024
+# Below these sizes, starting worker processes costs more than it saves.
+_PARALLEL_MIN_FILES: Final = 2000
+_PARALLEL_MIN_OBJECTS: Final = 2000
+_BATCH: Final = 256
+# More history chunks than workers evens out their run times; each chunk costs one git process.
+_CHUNKS_PER_JOB: Final = 2
+STDIN: Final = "-"
+_Hits = dict[str, tuple[list[Finding], list[Problem]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """One scan, as the command line asked for it."""
+
+    paths: tuple[str, ...] = (".",)
+    git: bool = False
+    staged: bool = False
+    use_ignore: bool = True
+    config: Config = field(default_factory=Config)
+    baseline: Baseline = frozenset()
+    include_other_vendor: bool = False
+    jobs: int = 0
+    max_file_size: int = 256 * _MIB
+    limits: Limits = field(default_factory=Limits)
+    collect_keys: bool = False
+    progress: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Everything a scan saw: findings (suppressed ones too), problems, and what it read."""
+
+    findings: tuple[Finding, ...]
+    problems: tuple[Problem, ...]
+    files: int
+    bytes_read: int
+    include_other_vendor: bool
+    # Fingerprint -> raw key, filled only for --verify; never printed, hence repr=False.
+    keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def reported(self) -> tuple[Finding, ...]:
+        """The findings that fail the run: unsuppressed keys (and other-vendor keys if asked)."""
+        wanted = KEY_VERDICTS if self.include_other_vendor else frozenset({Verdict.KEY})
+        return tuple(f for f in self.findings if f.verdict in wanted and f.suppressed_by is None)
+
+
+def _jobs(options: Options) -> int:
+    if options.jobs:
+        return options.jobs
+    # Workers only pay off on idle cores: on a busy machine their start-up and hand-offs
+    # cost more than they save, so the default is the cores the load average leaves free.
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, round(cores - busy)))
+
+
+def _batches(items: Iterator[Entry | Problem], sink: list[Problem]) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for item in items:
+        if isinstance(item, Problem):
+            sink.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _progress(parts: Iterator[Batch], enabled: bool) -> Iterator[Batch]:
+    if not enabled:
+        yield from parts
+        return
+    from tqdm import tqdm  # only a terminal gets a progress bar
+
+    with tqdm(unit="file", file=sys.stderr, leave=False) as bar:
+        for part in parts:
+            bar.update(part.files)
+            yield part
+
+
+def _scan_tree(options: Options, settings: Settings) -> Batch:
+    skip = options.config.skip_spec()
+    items: Iterator[Entry | Problem] = itertools.chain.from_iterable(
+        walk(root, use_ignore=options.use_ignore, skip=skip) for root in options.paths
+    )
+    head = list(itertools.islice(items, _PARALLEL_MIN_FILES))
+    result = Batch()
+    walked: list[Problem] = []
+    batches = _batches(itertools.chain(head, items), walked)
+    if len(head) < _PARALLEL_MIN_FILES or _jobs(options) < 2:
+        parts: Iterator[Batch] = (scan_entries(entries, settings) for entries in batches)
+    else:
+        parts = parallel_map(scan_entries, batches, settings, _jobs(options))
+    for part in _progress(parts, options.progress):
+        result.add(part)
+    result.problems.extend(walked)
+    return result
+
+
+@dataclass(slots=True)
+class _HistoryPart:
+    batch: Batch
+    hits: _Hits
+
+
+def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPart:
+    repo, oids = task
+    part = _HistoryPart(Batch(), {})
+    for obj in history.read_objects(repo, oids):
+        part.batch.files += 1
+        part.batch.bytes_read += len(obj.data)
+        if obj.kind == "blob":
+            found, trouble = scan_content(obj.data, "", settings, part.batch.keys)
+            if found or trouble:
+                part.hits[obj.oid] = (found, trouble)
+            continue
+        author, date, start = history.commit_message(obj.data)
+        for candidate in find_candidates(obj.data[start:], settings.pattern):
+            finding = make_finding(candidate, f"<{obj.kind} message>", settings, part.batch.keys)
+            where = replace(finding.location, commit=obj.oid, author=author, date=date)
+            part.batch.findings.append(replace(finding, location=where))
+    return part
+
+
+def _chunks(objects: list[tuple[str, str, int]], count: int) -> list[list[str]]:
+    """Contiguous runs of about equal bytes: pack order keeps git's delta chains warm."""
+    share = sum(size for _, _, size in objects) / count + 1
+    chunks: list[list[str]] = [[]]
+    filled = 0
+    for oid, _, size in objects:
+        if filled >= share:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(oid)
+        filled += size
+    return chunks
+
+
+def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
+    history.require_repository(repo)
+    with history.CommitLog(repo) as log:
+        objects = history.list_objects(repo)
+        jobs = _jobs(options)
+        result = Batch()
+        hits: _Hits = {}
+        # Sizes come with the listing: a blob of several GB is never read into memory.
+        for oid, _, size in objects:
+            if size > options.max_file_size:
+                reason = f"larger than --max-file-size ({size} bytes); skipped"
+                result.problems.append(Problem(f"<blob {oid[:12]}>", reason))
+        objects = [row for row in objects if row[2] <= options.max_file_size]
+        oids = [oid for oid, _, _ in objects]
+        if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
+            parts: Iterator[_HistoryPart] = iter([_scan_objects((repo, oids), settings)])
+        else:
+            tasks = [(repo, chunk) for chunk in _chunks(objects, jobs * _CHUNKS_PER_JOB)]
+            parts = parallel_map(_scan_objects, tasks, settings, jobs)
+        for part in parts:
+            result.add(part.batch)
+            hits.update(part.hits)
+        places = log.introductions(set(hits))
+    skip = options.config.skip_spec()
+    # A key stays in every later revision of its file; report it once per path, at the
+    # commit that introduced it.
+    first: dict[tuple[str, str], tuple[int, str, list[Finding]]] = {}
+    for oid, (found, trouble) in sorted(hits.items()):
+        # A blob no ref reaches (dangling, or only in a dropped stash) still counts.
+        unreachable = [history.Introduction("", f"<unreachable blob {oid[:12]}>", "", "")]
+        for intro in places.get(oid, unreachable):
+            path = display_path(intro.path)
+            if skip is not None and skip.match_file(path):
+                continue
+            for item in found:
+                where = replace(
+                    item.location,
+                    path=path + item.location.path,
+                    commit=intro.commit or None,
+                    author=intro.author or None,
+                    date=intro.date or None,
+                )
+                identity = (item.fingerprint, where.path)
+                known = first.get(identity)
+                if known is None or known[0] < intro.age:
+                    first[identity] = (intro.age, intro.commit, [replace(item, location=where)])
+                elif known[:2] == (intro.age, intro.commit):
+                    known[2].append(replace(item, location=where))
+            result.problems.extend(replace(p, path=path + p.path) for p in trouble)
+    result.findings.extend(finding for _, _, group in first.values() for finding in group)
+    return result
+
+
+def _scan_staged(repo: str, options: Options, settings: Settings) -> Batch:
+    history.require_repository(repo)
+    skip = options.config.skip_spec()
+    result = Batch()
+    for path, data in history.staged_files(repo):
+        shown = display_path(path)
+        if skip is not None and skip.match_file(shown):
+            continue
+        result.files += 1
+        result.bytes_read += len(data)
+        found, trouble = scan_content(data, shown, settings, result.keys)
+        result.findings.extend(found)
+        result.problems.extend(trouble)
+    return result
+
+
+def _scan_stdin(settings: Settings, read: Callable[[], bytes]) -> Batch:
+    data = read()
+    result = Batch(files=1, bytes_read=len(data))
+    result.findings, result.problems = scan_content(data, "<stdin>", settings, result.keys)
+    return result
+
+
+def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None) -> Outcome:
+    """Scan what the options name and return every finding, sorted, with its suppression."""
+    settings = Settings(
+        pattern=compile_pattern(options.config.body),
+        context=Context(min_length=options.config.min_length),
+        max_file_size=options.max_file_size,
+        limits=options.limits,
+        collect_keys=options.collect_keys,
+    )
+    result = Batch()
+    if options.git or options.staged:
+        scan_repo = _scan_history if options.git else _scan_staged
+        for repo in options.paths:
+            result.add(scan_repo(repo, options, settings))
+    elif options.paths == (STDIN,):
+        result.add(_scan_stdin(settings, read_stdin or sys.stdin.buffer.read))
+    else:
+        result.add(_scan_tree(options, settings))
+    findings = sorted(
+        (apply_suppressions(f, options.config, options.baseline) for f in result.findings),
+        key=lambda f: f.sort_key,
+    )
+    problems = sorted(set(result.problems), key=lambda p: (p.path, p.reason))
+    return Outcome(
+        tuple(findings),
+        tuple(problems),
+        result.files,
+        result.bytes_read,
+        options.include_other_vendor or options.config.include_other_vendor,
+        result.keys,
+    )

@@ -1,0 +1,199 @@
+"""Git history and the index: every object once, then only the hits mapped to commits.
+
+Per-commit diffs would rescan the same content thousands of times, so the
+scan reads each object once from `git cat-file --batch-all-objects --batch`;
+only the blobs that hold a candidate are then looked up in one
+`git log --raw` pass to find the commit, path, author and date that
+introduced them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import IO, Final
+
+from nbkit.errors import InputError
+
+__all__ = [
+    "CommitLog",
+    "GitObject",
+    "Introduction",
+    "commit_message",
+    "list_objects",
+    "read_objects",
+    "require_repository",
+    "staged_files",
+]
+
+_RECORD: Final = b"\x01"
+_NO_BLOB: Final = "0" * 40
+
+
+@dataclass(frozen=True, slots=True)
+class GitObject:
+    """One object of the object database."""
+
+    oid: str
+    kind: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """The commit that first put a blob at a path."""
+
+    commit: str
+    path: str
+    author: str
+    date: str
+    # Position in `git log` (newest first): a larger age is an older commit.
+    age: int = -1
+
+
+def _git(repo: str, *args: str) -> list[str]:
+    return ["git", "-C", repo, "-c", "core.quotePath=false", *args]
+
+
+def require_repository(repo: str) -> None:
+    """Raise InputError unless repo is inside a git work tree or repository."""
+    try:
+        result = subprocess.run(_git(repo, "rev-parse", "--git-dir"), capture_output=True)
+    except OSError as err:
+        raise InputError(f"git: cannot run ({err.strerror}); install git") from err
+    if result.returncode != 0:
+        raise InputError(f"{repo}: not a git repository; drop --git/--staged or point at one")
+
+
+def _read_batch(stream: IO[bytes]) -> Iterator[GitObject]:
+    while header := stream.readline():
+        fields = header.split()
+        if len(fields) != 3:
+            continue  # "<name> missing" lines carry no content
+        size = int(fields[2])
+        data = stream.read(size)
+        stream.read(1)  # the newline after each object's content
+        yield GitObject(fields[0].decode(), fields[1].decode(), data)
+
+
+def list_objects(repo: str) -> list[tuple[str, str, int]]:
+    """(id, type, size) of every blob, commit and tag, in pack order; trees are left out."""
+    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
+    cmd = _git(repo, "cat-file", "--batch-all-objects", "--unordered", fmt)
+    result = subprocess.run(cmd, capture_output=True, check=False)
+    if result.returncode != 0:
+        raise InputError(f"{repo}: git cat-file failed (exit {result.returncode})")
+    objects: list[tuple[str, str, int]] = []
+    for line in result.stdout.decode().splitlines():
+        oid, kind, size = line.split()
+        if kind != "tree":
+            objects.append((oid, kind, int(size)))
+    return objects
+
+
+def read_objects(repo: str, oids: list[str]) -> Iterator[GitObject]:
+    """The objects named, in that order, from one `git cat-file --batch`."""
+    with tempfile.TemporaryFile() as names:
+        # A file, not a pipe, on stdin: git can block on a full stdout while we write.
+        names.write("".join(oid + "\n" for oid in oids).encode())
+        names.seek(0)
+        cmd = _git(repo, "cat-file", "--batch")
+        with subprocess.Popen(cmd, stdin=names, stdout=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            yield from _read_batch(proc.stdout)
+
+
+def _iso_date(timestamp: bytes, offset: bytes) -> str:
+    sign = -1 if offset.startswith(b"-") else 1
+    minutes = int(offset[1:3] or 0) * 60 + int(offset[3:5] or 0)
+    zone = timezone(sign * timedelta(minutes=minutes))
+    return datetime.fromtimestamp(int(timestamp), zone).isoformat()
+
+
+def commit_message(data: bytes) -> tuple[str, str, int]:
+    """A commit's (author, ISO date, offset of the message) from its raw object."""
+    author, date = "", ""
+    head_end = data.find(b"\n\n")
+    head_end = len(data) if head_end < 0 else head_end
+    for line in data[:head_end].split(b"\n"):
+        if line.startswith((b"author ", b"tagger ")):
+            name, _, rest = line.partition(b" ")[2].rpartition(b" <")
+            stamp = rest.rpartition(b"> ")[2].split()
+            author = name.decode("utf-8", "replace")
+            if len(stamp) == 2 and stamp[0].isdigit():
+                date = _iso_date(stamp[0], stamp[1])
+    return author, date, min(head_end + 2, len(data))
+
+
+class CommitLog:
+    """`git log --raw` of every ref, started at once so that it runs while blobs are scanned.
+
+    Its output goes to a temporary file rather than a pipe: nothing has to drain it
+    meanwhile, so no thread is running when worker processes are forked.
+    """
+
+    def __init__(self, repo: str) -> None:
+        cmd = _git(
+            repo, "log", "--all", "--reflog", "-m", "--no-renames", "--raw", "--no-abbrev", "-z",
+            "--format=%x01%H%x00%an%x00%aI",
+        )  # fmt: skip
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        self._proc = subprocess.Popen(cmd, stdout=self._output, stderr=subprocess.DEVNULL)
+
+    def __enter__(self) -> CommitLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        self._output.close()
+
+    def introductions(self, oids: set[str]) -> dict[str, list[Introduction]]:
+        """For each blob id, the oldest commit of every ref that added it at each path."""
+        if not oids:
+            return {}
+        self._proc.wait()
+        self._output.seek(0)
+        found: dict[tuple[str, str], Introduction] = {}
+        # git log lists newest first, so a later record for the same (blob, path) is older.
+        for age, record in enumerate(self._output.read().split(_RECORD)[1:]):
+            parts = record.split(b"\0")
+            commit, author, date = (part.decode("utf-8", "replace") for part in parts[:3])
+            for index in range(3, len(parts) - 1, 2):
+                meta = parts[index].strip().split()
+                if len(meta) < 5 or meta[3].decode() == _NO_BLOB or meta[3].decode() not in oids:
+                    continue
+                path = parts[index + 1].decode("utf-8", "surrogateescape")
+                found[(meta[3].decode(), path)] = Introduction(commit, path, author, date, age)
+        result: dict[str, list[Introduction]] = {}
+        for (oid, _), intro in sorted(found.items()):
+            result.setdefault(oid, []).append(intro)
+        return result
+
+
+def staged_files(repo: str) -> Iterator[tuple[str, bytes]]:
+    """(path, staged content) of every file added, copied, modified or renamed in the index."""
+    names = subprocess.run(
+        _git(repo, "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMRT"),
+        capture_output=True,
+        check=False,
+    )
+    if names.returncode != 0:
+        raise InputError(f"{repo}: git diff --cached failed; is it a repository?")
+    wanted = {name for name in names.stdout.split(b"\0") if name}
+    if not wanted:
+        return
+    listing = subprocess.run(_git(repo, "ls-files", "-s", "-z"), capture_output=True, check=False)
+    staged: list[tuple[str, str]] = []
+    for row in listing.stdout.split(b"\0"):
+        meta, _, name = row.partition(b"\t")
+        fields = meta.split()
+        if name in wanted and len(fields) == 3 and fields[2] == b"0":
+            staged.append((fields[1].decode(), name.decode("utf-8", "surrogateescape")))
+    objects = read_objects(repo, [oid for oid, _ in staged])
+    for (_, path), obj in zip(staged, objects, strict=False):
+        yield path, obj.data

@@ -1,0 +1,178 @@
+"""`nbkit audit`: find hard-coded nb_ keys in trees, git history, staged changes and archives."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Final, NoReturn
+
+from nbkit.errors import InputError, NbkitError, UsageError
+
+__all__ = ["HELP", "configure", "main", "run"]
+
+HELP: Final = "find hard-coded Nano Banana Video keys in files, archives and git history"
+_EXIT_OK: Final = 0
+_EXIT_FOUND: Final = 1
+_EXIT_ERROR: Final = 2
+# The probe is cheap for the target, but a scan can hold hundreds of keys: stay polite.
+_MAX_VERIFY_RATE: Final = 10.0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the audit's arguments."""
+    from nbkit.audit.report import FORMATS
+
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders ('-' reads stdin)"
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--git", action="store_true", help="scan the git history of each PATH")
+    source.add_argument("--staged", action="store_true", help="scan what is about to be committed")
+    parser.add_argument("--no-ignore", action="store_true", help="scan files .gitignore excludes")
+    parser.add_argument(
+        "--format", choices=[row.name for row in FORMATS], default="table", help="report format"
+    )
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--baseline", type=Path, metavar="FILE", help="known findings to ignore")
+    parser.add_argument(
+        "--update-baseline", action="store_true", help="write the current findings to --baseline"
+    )
+    parser.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="also list placeholders, identifiers and allowed keys",
+    )
+    parser.add_argument(
+        "--include-other-vendor", action="store_true", help="report nb_sk_ keys of other services"
+    )
+    parser.add_argument("--config", type=Path, metavar="FILE", help="pyproject.toml to read")
+    parser.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: idle cores)"
+    )
+    parser.add_argument(
+        "--max-file-size", type=int, default=256 * 1024 * 1024, metavar="BYTES",
+        help="skip larger files (default 256 MiB)",
+    )  # fmt: skip
+    parser.add_argument("--verify", action="store_true", help="ask the target API if keys are live")
+    parser.add_argument(
+        "--verify-rate", type=float, default=2.0, metavar="N", help="probes a second (default 2)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="list every skipped item on stderr")
+
+
+def _config_path(args: argparse.Namespace, paths: tuple[str, ...]) -> Path | None:
+    if args.config is not None:
+        return Path(args.config)
+    first = Path(paths[0])
+    folder = first if first.is_dir() else Path()
+    candidate = folder / "pyproject.toml"
+    return candidate if candidate.is_file() else None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Scan, report, and return 0 (clean), 1 (keys found) or 2 (could not read everything)."""
+    from nbkit.audit import baseline as baselines
+    from nbkit.audit.allowlist import Config, load_config
+    from nbkit.audit.report import renderer
+    from nbkit.audit.scan import Options, run_scan
+
+    if args.update_baseline and args.baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    if args.jobs < 0 or args.max_file_size < 1:
+        raise UsageError("--jobs and --max-file-size must be positive")
+    if not 0 < args.verify_rate <= _MAX_VERIFY_RATE:
+        raise UsageError(f"--verify-rate must be above 0 and at most {_MAX_VERIFY_RATE:g}")
+    paths = tuple(args.paths) or (".",)
+    config_file = _config_path(args, paths)
+    config = load_config(config_file) if config_file is not None else Config()
+    known = frozenset[tuple[str, str]]()
+    if args.baseline is not None and not args.update_baseline:
+        known = baselines.load_baseline(args.baseline)
+    options = Options(
+        paths=paths,
+        git=args.git,
+        staged=args.staged,
+        use_ignore=not args.no_ignore,
+        config=config,
+        baseline=known,
+        include_other_vendor=args.include_other_vendor,
+        jobs=args.jobs,
+        max_file_size=args.max_file_size,
+        collect_keys=args.verify,
+        progress=sys.stderr.isatty(),
+    )
+    outcome = run_scan(options)
+    reported = outcome.reported
+    shown = outcome.findings if args.show_suppressed else reported
+    if args.verify and reported:
+        from nbkit.audit.verify import verify_keys
+
+        wanted = {f.fingerprint: outcome.keys[f.fingerprint] for f in reported}
+        statuses = verify_keys(wanted, rate=args.verify_rate)
+        live = set(reported)
+        reported = tuple(replace(f, status=str(statuses[f.fingerprint])) for f in reported)
+        shown = tuple(
+            replace(f, status=str(statuses[f.fingerprint])) if f in live else f for f in shown
+        )
+    errors = [p for p in outcome.problems if p.error]
+    for problem in outcome.problems:
+        if problem.error or args.verbose:
+            label = "error" if problem.error else "skipped"
+            print(f"nbkit: {label}: {problem.path}: {problem.reason}", file=sys.stderr)
+    notes = len(outcome.problems) - len(errors)
+    if notes and not args.verbose:
+        print(f"nbkit: skipped {notes} item(s); --verbose lists them", file=sys.stderr)
+    if args.update_baseline:
+        baselines.write_baseline(args.baseline, reported)
+        print(f"nbkit: wrote {len(reported)} finding(s) to {args.baseline}", file=sys.stderr)
+        return _EXIT_ERROR if errors else _EXIT_OK
+    report = renderer(args.format)(shown)
+    if args.output is not None:
+        try:
+            args.output.write_text(report, encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"{args.output}: cannot write the report ({err.strerror})") from err
+    else:
+        sys.stdout.write(report)
+    if errors:
+        return _EXIT_ERROR
+    return _EXIT_FOUND if reported else _EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python audit.py`: this command alone, with `nbkit`'s messages and exit codes.
+
+    Building only this parser keeps the other sub-commands' imports out of the
+    audit's start-up time, which matters in pre-commit hooks and benchmarks.
+    """
+    parser = _Parser(prog="audit.py", description=HELP)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    configure(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except NbkitError as err:
+        print(f"nbkit: error: {err}", file=sys.stderr)
+        return _EXIT_ERROR
+    except KeyboardInterrupt:
+        print("nbkit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"nbkit: internal error: {type(err).__name__}: {err} (rerun with --debug)",
+            file=sys.stderr,
+        )
+        return _EXIT_ERROR
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line, as `nbkit` does."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(_EXIT_ERROR, f"nbkit: error: {message} (see {self.prog} --help)\n")

@@ -1,0 +1,63 @@
+"""Tests for nbkit.audit.report: FORMATS and what every format must hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from nbkit.audit.finding import Finding, Location, Suppression, Verdict
+from nbkit.audit.report import FORMATS, Format, renderer
+from nbkit.keys import fingerprint, new_key, redact
+
+
+def _findings(key: str) -> list[Finding]:
+    return [
+        Finding("nb-api-key", Verdict.KEY, Location("a.py", 3, 7), redact(key), fingerprint(key)),
+        Finding(
+            "nb-api-key",
+            Verdict.KEY,
+            Location("dist/x.zip!in/b.env", 1, 1, "c" * 40, "Ann", "2026-01-01"),
+            redact(key),
+            fingerprint(key),
+            "base64",
+            Suppression.BASELINE,
+            "active",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.name for f in FORMATS])
+def test_no_format_ever_prints_the_key(fmt: Format) -> None:
+    key = new_key()
+    text = fmt.render(_findings(key))
+    assert key[3:] not in text
+    assert key[3:12] not in text
+    assert redact(key) in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.name for f in FORMATS])
+def test_every_format_renders_nothing_found(fmt: Format) -> None:
+    assert fmt.render([]).endswith("\n")
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.name for f in FORMATS])
+def test_rendering_is_deterministic(fmt: Format) -> None:
+    findings = _findings(new_key())
+    assert fmt.render(findings) == fmt.render(list(findings))
+
+
+def test_format_names_are_unique_and_lookup_works() -> None:
+    names = [f.name for f in FORMATS]
+    assert len(set(names)) == len(names)
+    assert renderer("json") is FORMATS[1].render
+    with pytest.raises(KeyError):
+        renderer("xml")
+
+
+def test_table_shows_location_and_archive_member() -> None:
+    text = renderer("table")(_findings(new_key()))
+    assert "a.py:3:7" in text and "dist/x.zip!in/b.env:1:1" in text
+
+
+def test_markdown_is_a_github_table() -> None:
+    text = renderer("markdown")(_findings(new_key()))
+    assert "| Location" in text and "`a.py:3:7`" in text

@@ -1,0 +1,117 @@
+"""Tests for nbkit.audit.sources.tree: what a walk yields and what it leaves out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pathspec
+import pytest
+
+from nbkit.audit.finding import Problem
+from nbkit.audit.sources.tree import Entry, walk
+
+
+def _make(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _shown(root: Path, **options: object) -> list[str]:
+    return sorted(e.display for e in walk(str(root), **options) if isinstance(e, Entry))  # type: ignore[arg-type]
+
+
+def _problems(root: Path) -> dict[str, str]:
+    return {p.path: p.reason for p in walk(str(root)) if isinstance(p, Problem)}
+
+
+def test_gitignore_is_honoured_at_every_level(tmp_path: Path) -> None:
+    _make(
+        tmp_path,
+        {
+            ".gitignore": "*.log\nbuild/\n",
+            "a.py": "",
+            "x.log": "",
+            "build/out.py": "",
+            "sub/.gitignore": "!keep.log\nlocal.txt\n",
+            "sub/keep.log": "",
+            "sub/local.txt": "",
+            "sub/other.log": "",
+        },
+    )
+    root = str(tmp_path)
+    assert _shown(tmp_path) == sorted(
+        f"{root}/{p}" for p in [".gitignore", "a.py", "sub/.gitignore", "sub/keep.log"]
+    )
+
+
+def test_no_ignore_scans_everything_but_git(tmp_path: Path) -> None:
+    _make(tmp_path, {".gitignore": "*.log\n", "x.log": "", ".git/config": "", ".env": ""})
+    shown = _shown(tmp_path, use_ignore=False)
+    assert shown == sorted(f"{tmp_path}/{p}" for p in [".env", ".gitignore", "x.log"])
+
+
+def test_dot_files_and_dot_folders_are_included(tmp_path: Path) -> None:
+    _make(tmp_path, {".env": "", ".config/app.yaml": ""})
+    assert _shown(tmp_path) == [f"{tmp_path}/.config/app.yaml", f"{tmp_path}/.env"]
+
+
+def test_relative_root_gives_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _make(tmp_path, {"pkg/a.py": ""})
+    monkeypatch.chdir(tmp_path)
+    assert [e.display for e in walk(".") if isinstance(e, Entry)] == ["pkg/a.py"]
+    assert [e.display for e in walk("pkg") if isinstance(e, Entry)] == ["pkg/a.py"]
+
+
+def test_skip_patterns_are_relative_to_the_root(tmp_path: Path) -> None:
+    _make(tmp_path, {"fixtures/k.json": "", "src/a.py": ""})
+    skip = pathspec.GitIgnoreSpec.from_lines(["fixtures/"])
+    assert _shown(tmp_path, skip=skip) == [f"{tmp_path}/src/a.py"]
+
+
+def test_symlinks_are_not_followed_out_of_the_root(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    root = tmp_path / "root"
+    _make(outside, {"secret.txt": ""})
+    _make(root, {"inner.txt": ""})
+    (root / "out-file").symlink_to(outside / "secret.txt")
+    (root / "out-dir").symlink_to(outside)
+    (root / "in-file").symlink_to(root / "inner.txt")
+    (root / "loop").symlink_to(root / "loop")
+    (root / "dir-link").symlink_to(root)
+    assert _shown(root) == [f"{root}/in-file", f"{root}/inner.txt"]
+    problems = _problems(root)
+    assert "outside the root" in problems[f"{root}/out-file"]
+    assert "outside the root" in problems[f"{root}/out-dir"]
+    assert "loop" in problems[f"{root}/loop"]
+    assert f"{root}/dir-link" not in problems  # walked as itself; following it would loop
+
+
+def test_fifos_are_skipped_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    _make(tmp_path, {"a.txt": ""})
+    assert _shown(tmp_path) == [f"{tmp_path}/a.txt"]
+    assert "not a regular file" in _problems(tmp_path)[f"{tmp_path}/pipe"]
+    (only,) = list(walk(str(tmp_path / "pipe")))
+    assert isinstance(only, Problem) and "not a regular file" in only.reason
+
+
+def test_devices_are_skipped() -> None:
+    (only,) = list(walk("/dev/null"))
+    assert isinstance(only, Problem) and not only.error
+
+
+def test_names_with_newlines_are_escaped(tmp_path: Path) -> None:
+    _make(tmp_path, {"odd\nname.txt": ""})
+    (entry,) = [e for e in walk(str(tmp_path)) if isinstance(e, Entry)]
+    assert entry.display.endswith("odd\\nname.txt")
+    assert os.path.exists(entry.path)
+
+
+def test_missing_root_is_an_error(tmp_path: Path) -> None:
+    (only,) = list(walk(str(tmp_path / "absent")))
+    assert isinstance(only, Problem) and only.error

@@ -1,0 +1,66 @@
+"""Tests for nbkit.audit.classify: every CLASSIFIERS row proved by its examples."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import given
+
+from nbkit.audit.classify import CLASSIFIERS, Classifier, Context, RandomBody, classify
+from nbkit.audit.finding import Verdict
+from nbkit.keys import BODY_ALPHABET, PREFIX, new_key
+
+CTX = Context()
+
+
+def _body(example: str | RandomBody) -> str:
+    return example.draw() if isinstance(example, RandomBody) else example
+
+
+@pytest.mark.parametrize("row", CLASSIFIERS, ids=[row.id for row in CLASSIFIERS])
+def test_each_example_is_decided_by_its_row(row: Classifier) -> None:
+    for example in row.examples:
+        body = _body(example)
+        assert classify(body, CTX).id == row.id, f"{row.id} does not decide {body[:4]}…"
+
+
+@pytest.mark.parametrize("row", CLASSIFIERS, ids=[row.id for row in CLASSIFIERS])
+def test_no_counterexample_matches_its_row(row: Classifier) -> None:
+    for example in row.counterexamples:
+        body = _body(example)
+        assert not row.predicate(body, CTX), f"{row.id} wrongly matches {body[:4]}…"
+
+
+def test_every_row_has_examples() -> None:
+    assert all(row.examples for row in CLASSIFIERS)
+
+
+def test_ids_are_unique_kebab_case() -> None:
+    ids = [row.id for row in CLASSIFIERS]
+    assert len(ids) == len(set(ids))
+    assert all(i == i.lower() and " " not in i and "_" not in i for i in ids)
+
+
+def test_last_row_is_the_key_catch_all() -> None:
+    assert CLASSIFIERS[-1].verdict is Verdict.KEY
+    assert CLASSIFIERS[-1].predicate("anything", CTX)
+
+
+def test_every_verdict_has_a_row() -> None:
+    assert {row.verdict for row in CLASSIFIERS} == set(Verdict)
+
+
+@given(st.integers(min_value=24, max_value=96))
+def test_a_generated_key_is_never_a_placeholder(length: int) -> None:
+    body = RandomBody(BODY_ALPHABET, length).draw()
+    assert classify(body, CTX).verdict is Verdict.KEY
+
+
+def test_a_new_key_is_a_key() -> None:
+    assert classify(new_key()[len(PREFIX) :], CTX).id == "nb-api-key"
+
+
+def test_min_length_is_configurable() -> None:
+    body = RandomBody(BODY_ALPHABET, 20).draw()
+    assert classify(body, CTX).id == "too-short"
+    assert classify(body, Context(min_length=16)).verdict is Verdict.KEY

@@ -1,0 +1,183 @@
+"""Tests for nbkit.audit.detect: candidates in plain and encoded bytes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import string
+import urllib.parse
+
+import pytest
+
+from nbkit.audit.detect import (
+    compile_pattern,
+    find_candidates,
+    is_at_boundary,
+    is_binary,
+    text_view,
+)
+from nbkit.keys import PREFIX, new_key
+
+PATTERN = compile_pattern()
+HEX = "0123456789abcdef"
+BASE62 = string.ascii_letters + string.digits
+BASE64URL = BASE62 + "-_"
+
+
+def _values(data: bytes) -> list[bytes]:
+    return [c.value for c in find_candidates(data, PATTERN)]
+
+
+@pytest.mark.parametrize("alphabet", [HEX, BASE62, BASE64URL], ids=["hex", "base62", "base64url"])
+@pytest.mark.parametrize("length", [24, 32, 40, 64, 100])
+def test_whole_body_is_caught_for_each_alphabet_and_length(alphabet: str, length: int) -> None:
+    key = PREFIX + "".join(secrets.choice(alphabet) for _ in range(length))
+    assert _values(f'api_key = "{key}"\n'.encode()) == [key.encode()]
+
+
+def test_body_does_not_stop_at_the_first_underscore() -> None:
+    key = PREFIX + "live_" + new_key()[3:] + "_x-y"
+    assert _values(key.encode()) == [key.encode()]
+
+
+def test_match_inside_a_longer_word_is_not_a_candidate() -> None:
+    assert _values(("conf" + new_key()).encode()) == []
+    assert _values(("X" + new_key()).encode()) == []
+
+
+def test_match_after_a_non_boundary_one_is_still_found() -> None:
+    key = new_key()
+    assert _values(f"abcnb_zz {key}".encode()) == [key.encode()]
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["Authorization: Bearer%20{key}", "?api_key%3D{key}&x=1", "api_key%3d{key}"],
+    ids=["bearer-percent", "query-percent", "lowercase-percent"],
+)
+def test_percent_encoded_urls(template: str) -> None:
+    key = new_key()
+    assert _values(template.format(key=key).encode()) == [key.encode()]
+
+
+def test_json_escaped_strings() -> None:
+    key = new_key()
+    document = json.dumps({"text": f"line\n{key}\tend", "q": f'"{key}"'}).encode()
+    assert _values(document) == [key.encode(), key.encode()]
+    assert _values(f"\\u0022{key}".encode()) == [key.encode()]
+    assert _values(f"\\x3d{key}".encode()) == [key.encode()]
+
+
+def test_is_at_boundary_rules() -> None:
+    assert is_at_boundary(b"nb_", 0)
+    assert is_at_boundary(b" nb_", 1)
+    assert not is_at_boundary(b"anb_", 1)
+    assert is_at_boundary(b"%20nb_", 3)
+    assert not is_at_boundary(b"%2gnb_", 3)
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2], ids=["aligned", "shift-1", "shift-2"])
+def test_base64_values_at_every_alignment(shift: int) -> None:
+    key = new_key()
+    encoded = base64.b64encode(b"=:"[:shift] + key.encode() + b"\n").decode()
+    found = find_candidates(f"data:\n  NB_API_KEY: {encoded}\n".encode(), PATTERN)
+    assert [(c.value, c.encoding, c.line) for c in found] == [(key.encode(), "base64", 2)]
+
+
+def test_base64url_values() -> None:
+    key = PREFIX + "".join(secrets.choice(BASE64URL) for _ in range(43))
+    encoded = base64.urlsafe_b64encode(key.encode() + b"??>>").decode()
+    assert _values(f"v={encoded}".encode()) == [key.encode()]
+
+
+@pytest.mark.parametrize(
+    "codec,bom",
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
+    ids=["le-bom", "be-bom", "le", "be"],
+)
+def test_utf16_text(codec: str, bom: bytes) -> None:
+    key = new_key()
+    data = bom + f"first line\r\nkey = {key}\r\n".encode(codec)
+    found = find_candidates(data, PATTERN)
+    assert [(c.value, c.line, c.column, c.encoding) for c in found] == [
+        (key.encode(), 2, 7, "utf-16")
+    ]
+
+
+def test_crlf_lines_and_columns() -> None:
+    key = new_key()
+    found = find_candidates(f"a\r\nbb\r\n  {key}\r\n".encode(), PATTERN)
+    assert [(c.value, c.line, c.column) for c in found] == [(key.encode(), 3, 3)]
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    key = new_key()
+    found = find_candidates(f"é = {key}".encode(), PATTERN)
+    assert found[0].column == 5
+
+
+def test_invalid_utf8_does_not_break_detection() -> None:
+    key = new_key()
+    assert _values(b"\xc3\x28\xfd broken " + key.encode() + b" \xc3") == [key.encode()]
+
+
+def test_binary_content_is_skipped() -> None:
+    key = new_key()
+    data = b"\x7fELF\x00\x01\x02" + key.encode()
+    assert is_binary(data)
+    assert text_view(data) is None
+    assert _values(data) == []
+
+
+def test_inline_marker_allows_the_line() -> None:
+    key = new_key()
+    found = find_candidates(f"x = '{key}'  # nbkit: allow\ny = '{key}'\n".encode(), PATTERN)
+    assert [c.allowed_inline for c in found] == [True, False]
+
+
+def test_templates_are_candidates() -> None:
+    found = _values(b"a ${NB_API_KEY} {{ key }} <your-key> %(key)s $NB_KEY".replace(b" ", b" nb_"))
+    assert len(found) == 5
+
+
+def test_candidate_repr_never_shows_the_key() -> None:
+    key = new_key()
+    (found,) = find_candidates(key.encode(), PATTERN)
+    assert key not in repr(found)
+    assert key[3:] not in repr(found)
+
+
+def test_bad_body_rule_is_an_input_error() -> None:
+    from nbkit.errors import InputError
+
+    with pytest.raises(InputError, match="not a valid regex"):
+        compile_pattern("[unclosed")
+
+
+def test_percent_encoding_survives_a_full_url_roundtrip() -> None:
+    key = new_key()
+    url = "https://x/?" + urllib.parse.urlencode({"auth": f"Bearer {key}"})
+    assert _values(url.encode()) == [key.encode()]
+
+
+def test_base64_value_holding_two_keys_and_json() -> None:
+    first, second = new_key(), new_key()
+    plain = json.dumps({"primary": first, "backup": second}).encode()
+    encoded = base64.b64encode(plain).decode()
+    assert sorted(_values(f"config: {encoded}\n".encode())) == sorted(
+        [first.encode(), second.encode()]
+    )
+
+
+def test_base64_inside_a_long_line_is_found_once() -> None:
+    key = new_key()
+    filler = base64.b64encode(secrets.token_bytes(30_000)).decode()
+    encoded = base64.b64encode(f" {key} ".encode()).decode()
+    found = find_candidates(f"{filler} {encoded} {filler}".encode(), PATTERN)
+    assert [(c.value, c.encoding) for c in found] == [(key.encode(), "base64")]

@@ -1,0 +1,36 @@
+"""Tests for nbkit.audit.finding: values that never hold a key, printable paths."""
+
+from __future__ import annotations
+
+from nbkit.audit.finding import Finding, Location, Verdict, display_path
+from nbkit.keys import fingerprint, new_key, redact
+
+
+def test_finding_repr_holds_no_key() -> None:
+    key = new_key()
+    finding = Finding(
+        "nb-api-key", Verdict.KEY, Location("a.py", 1, 1), redact(key), fingerprint(key)
+    )
+    assert key[3:] not in repr(finding)
+    assert key[3:] not in str(finding)
+
+
+def test_sort_key_orders_path_line_column_rule() -> None:
+    def make(path: str, line: int, column: int, rule: str) -> Finding:
+        return Finding(rule, Verdict.KEY, Location(path, line, column), "nb_…", "0" * 64)
+
+    items = [make("b", 1, 1, "x"), make("a", 2, 1, "x"), make("a", 1, 5, "x"), make("a", 1, 5, "a")]
+    ordered = sorted(items, key=lambda f: f.sort_key)
+    assert [(f.location.path, f.location.line, f.location.column, f.rule_id) for f in ordered] == [
+        ("a", 1, 5, "a"),
+        ("a", 1, 5, "x"),
+        ("a", 2, 1, "x"),
+        ("b", 1, 1, "x"),
+    ]
+
+
+def test_display_path_escapes_newlines_and_bad_bytes() -> None:
+    assert display_path("plain/path.py") == "plain/path.py"
+    assert display_path("new\nline.txt") == "new\\nline.txt"
+    assert display_path(b"bad\xffname") == "bad\\xffname"
+    assert display_path("bad\udcffname") == "bad\\xffname"

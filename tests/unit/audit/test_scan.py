@@ -1,0 +1,86 @@
+"""Tests for nbkit.audit.scan: trees, stdin, workers and suppression together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbkit.audit.allowlist import Config
+from nbkit.audit.finding import Suppression
+from nbkit.audit.scan import Options, run_scan
+from nbkit.keys import fingerprint, new_key
+
+
+def test_run_scan_tree_applies_inline_config_and_baseline(tmp_path: Path) -> None:
+    inline, allowed, known, fresh = (new_key() for _ in range(4))
+    (tmp_path / "a.py").write_text(
+        f"a = '{inline}'  # nbkit: allow\nb = '{allowed}'\nc = '{known}'\nd = '{fresh}'\n"
+    )
+    config = Config(allow=frozenset({fingerprint(allowed)}))
+    path = f"{tmp_path}/a.py"
+    options = Options(
+        paths=(str(tmp_path),), config=config, baseline=frozenset({(fingerprint(known), path)})
+    )
+    outcome = run_scan(options)
+    assert [f.suppressed_by for f in outcome.findings] == [
+        Suppression.INLINE,
+        Suppression.CONFIG,
+        Suppression.BASELINE,
+        None,
+    ]
+    assert [f.fingerprint for f in outcome.reported] == [fingerprint(fresh)]
+    assert outcome.keys == {}
+
+
+def test_other_vendor_keys_are_reported_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "a.env").write_text("X=nb_sk_" + new_key()[3:] + "\n")
+    assert run_scan(Options(paths=(str(tmp_path),))).reported == ()
+    (only,) = run_scan(Options(paths=(str(tmp_path),), include_other_vendor=True)).reported
+    assert only.rule_id == "other-vendor-key"
+
+
+def test_stdin_is_read_once() -> None:
+    key = new_key()
+    outcome = run_scan(Options(paths=("-",)), read_stdin=lambda: key.encode())
+    assert [f.location.path for f in outcome.reported] == ["<stdin>"]
+
+
+def test_large_tree_uses_workers_and_finds_the_same(tmp_path: Path) -> None:
+    keys = [new_key() for _ in range(3)]
+    for i in range(2100):
+        (tmp_path / f"f{i:04}.txt").write_text(keys[i % 3] if i % 700 == 0 else "plain text\n")
+    serial = run_scan(Options(paths=(str(tmp_path),), jobs=1))
+    parallel = run_scan(Options(paths=(str(tmp_path),), jobs=2))
+    assert serial.findings == parallel.findings
+    assert [f.location.path for f in parallel.reported] == [
+        f"{tmp_path}/f{i:04}.txt" for i in (0, 700, 1400)
+    ]
+    assert parallel.files == 2100
+
+
+def test_huge_and_unreadable_files_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_bytes(b"x" * 2048)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere")
+    key = new_key()
+    (tmp_path / "ok.txt").write_text(key)
+    outcome = run_scan(Options(paths=(str(tmp_path),), max_file_size=1024))
+    reasons = {p.path.rsplit("/", 1)[-1]: p.reason for p in outcome.problems}
+    assert "max-file-size" in reasons["big.txt"]
+    assert "broken symlink" in reasons["gone.txt"]
+    assert len(outcome.reported) == 1
+
+
+def test_workers_start_safely_while_threads_run(tmp_path: Path) -> None:
+    import threading
+
+    key = new_key()
+    for i in range(2100):
+        (tmp_path / f"f{i:04}.txt").write_text(key if i == 1234 else "plain\n")
+    release = threading.Event()
+    waiter = threading.Thread(target=release.wait)
+    waiter.start()
+    try:
+        outcome = run_scan(Options(paths=(str(tmp_path),), jobs=2))
+    finally:
+        release.set()
+        waiter.join()
+    assert [f.location.path for f in outcome.reported] == [f"{tmp_path}/f1234.txt"]
