@@ -8,23 +8,23 @@ the lookup, so the answer tells the key's state.
 
 from __future__ import annotations
 
+import json
 import os
 import ssl
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Final
 
+from nbkit.contract import load_auth_table
 from nbkit.errors import TargetError, UsageError
 from nbkit.types import StrEnum
 
 __all__ = [
     "DEFAULT_BASE_URL",
-    "OUTCOMES",
+    "KEY_STATUSES",
     "KeyStatus",
-    "Outcome",
     "probe_url",
     "status_of",
     "verify_keys",
@@ -44,33 +44,32 @@ class KeyStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """One row: an HTTP status of the probe and what it means for the key."""
-
-    http_status: int
-    status: KeyStatus
-    reason: str
-
-
-# API-FACTS 3.4: 401 "Invalid API key" (unknown key or inactive user), 403 "API access
-# requires the API plan"; anything past the auth check (404 no such video, 400, 200)
-# means the key was accepted.
-OUTCOMES: Final = (
-    Outcome(401, KeyStatus.INVALID, "the key is unknown, revoked or its user inactive"),
-    Outcome(403, KeyStatus.NO_API_PLAN, "the key is live but its plan has no API access"),
-    Outcome(404, KeyStatus.ACTIVE, "auth passed; the probe video does not exist"),
-    Outcome(400, KeyStatus.ACTIVE, "auth passed; the probe was rejected after it"),
-    Outcome(200, KeyStatus.ACTIVE, "auth passed"),
-)
+# What each documented auth outcome of contracts/auth.yaml means for a key;
+# an answer that is no documented refusal means the key passed the auth check.
+KEY_STATUSES: Final = {
+    "invalid-key": KeyStatus.INVALID,
+    "invalid-format": KeyStatus.INVALID,
+    "plan-required": KeyStatus.NO_API_PLAN,
+    "missing-credential": KeyStatus.UNKNOWN,
+}
 
 
-def status_of(http_status: int) -> KeyStatus:
-    """The key status an HTTP status of the probe stands for."""
-    for row in OUTCOMES:
-        if row.http_status == http_status:
-            return row.status
-    return KeyStatus.UNKNOWN
+def status_of(http_status: int, message: object) -> KeyStatus:
+    """The key status a probe's answer (status and `error` message) stands for."""
+    for outcome in load_auth_table().outcomes.values():
+        if outcome.status == http_status and any(m.text == message for m in outcome.messages):
+            return KEY_STATUSES.get(outcome.id, KeyStatus.UNKNOWN)
+    if http_status in (401, 403, 429) or http_status >= 500:
+        # An undocumented refusal, a rate limit or a failure says nothing about the key.
+        return KeyStatus.UNKNOWN
+    return KeyStatus.ACTIVE
+
+
+def _message(body: bytes) -> object:
+    try:
+        return json.loads(body).get("error")
+    except (ValueError, AttributeError):
+        return None
 
 
 def probe_url(base_url: str) -> str:
@@ -85,13 +84,13 @@ def _context(ca_bundle: str | None) -> ssl.SSLContext:
         raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
 
 
-def _ask(url: str, key: bytes, context: ssl.SSLContext, timeout: float) -> int:
+def _ask(url: str, key: bytes, context: ssl.SSLContext, timeout: float) -> KeyStatus:
     request = urllib.request.Request(url, headers={"Authorization": "Bearer " + key.decode()})
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-            return int(response.status)
+            return status_of(int(response.status), _message(response.read()))
     except urllib.error.HTTPError as err:
-        return int(err.code)
+        return status_of(int(err.code), _message(err.read()))
     except (urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise TargetError(f"{url}: cannot reach the target ({reason}); check NB_BASE_URL") from err
@@ -124,5 +123,5 @@ def verify_keys(
         if wait > 0:
             sleep(wait)
         last = time.monotonic()
-        statuses[digest] = status_of(_ask(url, keys[digest], context, timeout))
+        statuses[digest] = _ask(url, keys[digest], context, timeout)
     return statuses
