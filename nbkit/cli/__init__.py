@@ -26,7 +26,14 @@ EXIT_INTERRUPTED: Final = 130
 
 # Sub-command name -> module under nbkit.cli; modules import their heavy
 # dependencies inside run(), so `nbkit --help` stays fast.
-COMMANDS: Final = (("contract", "contract"), ("audit", "audit"), ("diff", "diff"))
+COMMANDS: Final = (
+    ("contract", "contract"),
+    ("mock", "mock"),
+    ("test", "test"),
+    ("audit", "audit"),
+    ("diff", "diff"),
+    ("cassettes", "cassettes"),
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,45 @@
+"""The mock's clock: wall-clock time plus an offset that tests move forward."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from functools import lru_cache
+
+__all__ = ["Clock", "iso_utc"]
+
+
+class Clock:
+    """Wall-clock seconds plus an offset, so tests move time instead of sleeping."""
+
+    __slots__ = ("_offset",)
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+
+    def now(self) -> float:
+        """The current mock time, in Unix seconds."""
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward by `seconds` (never back); return the new time."""
+        if seconds < 0:
+            raise ValueError("the mock clock only moves forward")
+        self._offset += seconds
+        return self.now()
+
+    @property
+    def offset(self) -> float:
+        """How far the clock has been moved, in seconds."""
+        return self._offset
+
+
+def iso_utc(moment: float) -> str:
+    """`2026-05-05T18:30:00Z`: ISO-8601, UTC, whole seconds, as in API-FACTS 4.3."""
+    return _iso_utc_second(int(moment))
+
+
+@lru_cache(maxsize=64)
+def _iso_utc_second(second: int) -> str:
+    # Cached: a busy mock formats the same few seconds thousands of times.
+    return datetime.fromtimestamp(second, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

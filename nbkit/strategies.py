@@ -1,0 +1,371 @@
+"""Hypothesis strategies for Nano Banana Video keys and auth requests, labelled by auth.yaml.
+
+Usable from any project's tests::
+
+    from hypothesis import given
+    from nbkit.strategies import AuthKeys, auth_requests
+
+    @given(auth_requests(AuthKeys(valid=os.environ["NB_API_KEY"])))
+    def test_my_gateway(request): ...
+
+Every `AuthRequest` carries `label`: the id of the `contracts/auth.yaml`
+condition it falls under (`unknown-key`, `authorization-not-bearer`, ...), or
+the id of the open question it probes (`precedence`, `scheme-case`, ...) when
+the documentation leaves its answer open. Keys never appear in a `repr`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from hypothesis import strategies as st
+
+from nbkit.contract import load_auth_table
+from nbkit.contract.auth_table import Method
+from nbkit.keys import BODY_ALPHABET, PREFIX, redact
+
+__all__ = [
+    "CASES",
+    "AuthCase",
+    "AuthKeys",
+    "AuthRequest",
+    "Credential",
+    "auth_requests",
+    "blank_values",
+    "keys_without_prefix",
+    "long_keys",
+    "padded",
+    "requests_for",
+    "unicode_keys",
+    "unknown_keys",
+    "well_formed_keys",
+    "wrong_scheme_values",
+]
+
+# Characters Python's `\S` (and the api-key schema's `\S`) does not match.
+_WHITESPACE: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u3000\ufeff"
+_PADDING: Final = st.text(alphabet=" \t", min_size=1, max_size=3)
+# Over 4 KiB (a common header-size fault line) and under the 8 KiB many servers
+# cap one header line at, so the value reaches the application.
+LONG_MIN: Final = 4200
+LONG_MAX: Final = 7000
+
+
+def well_formed_keys(*, min_size: int = 20, max_size: int = 64) -> st.SearchStrategy[str]:
+    """Keys of the documented shape (`nb_` and a base62 body); random, so no account has them."""
+    return st.text(alphabet=BODY_ALPHABET, min_size=min_size, max_size=max_size).map(
+        lambda body: PREFIX + body
+    )
+
+
+def unknown_keys() -> st.SearchStrategy[str]:
+    """Well-formed keys that no account has (random 20+ character bodies)."""
+    return well_formed_keys()
+
+
+def keys_without_prefix() -> st.SearchStrategy[str]:
+    """Non-blank values without whitespace that do not start with `nb_`."""
+    body = st.text(alphabet=BODY_ALPHABET, min_size=8, max_size=48)
+    prefixed = st.tuples(st.sampled_from(("", "NB_", "Nb_", "nb-", "nb", "sk-", "sk_")), body)
+    return prefixed.map("".join).filter(lambda value: not value.startswith(PREFIX))
+
+
+def blank_values() -> st.SearchStrategy[str]:
+    """Empty and whitespace-only values."""
+    return st.sampled_from(("", " ", "  ", "\t"))
+
+
+def padded(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Values with spaces or tabs before, after, or on both sides."""
+    pad = st.one_of(st.just(""), _PADDING)
+    return st.tuples(pad, values, pad).filter(lambda t: bool(t[0] or t[2])).map("".join)
+
+
+def unicode_keys(*, control: bool = False) -> st.SearchStrategy[str]:
+    """`nb_` and a body of non-ASCII, non-whitespace characters (control characters if asked).
+
+    Header values cannot carry control characters (HTTP clients refuse to send
+    them), so only query values should ask for `control=True`.
+    """
+    categories: tuple[Literal["L", "M", "N", "P", "S", "Cc"], ...] = ("L", "M", "N", "P", "S")
+    if control:
+        categories = (*categories, "Cc")
+    chars = st.characters(categories=categories, exclude_characters=_WHITESPACE, min_codepoint=0x01)
+    body = st.text(alphabet=chars, min_size=1, max_size=24).filter(
+        lambda text: any(ord(c) > 0x7F or ord(c) < 0x20 for c in text)
+    )
+    return body.map(lambda text: PREFIX + text)
+
+
+def long_keys(*, min_size: int = LONG_MIN, max_size: int = LONG_MAX) -> st.SearchStrategy[str]:
+    """Well-formed keys of several kilobytes."""
+    size = st.integers(min_value=min_size, max_value=max_size)
+    return st.tuples(size, st.sampled_from(BODY_ALPHABET)).map(
+        lambda t: PREFIX + t[1] * (t[0] - len(PREFIX))
+    )
+
+
+def wrong_scheme_values(key: str) -> st.SearchStrategy[str]:
+    """Authorization values that are not `Bearer <key>`: other schemes, no space, no key."""
+    basic = base64.b64encode(f"user:{key}".encode()).decode()
+    return st.sampled_from(
+        (f"Basic {basic}", f"Token {key}", f"Bearer{key}", "Bearer", "", key, f"ApiKey {key}")
+    )
+
+
+def _display(value: str) -> str:
+    return f"{redact(value)} ({len(value)} chars)"
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """One value placed in a header or a query parameter; its repr never shows the value."""
+
+    location: Literal["header", "query"]
+    name: str
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Credential({self.location} {self.name}={_display(self.value)})"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthRequest:
+    """The credentials of one request and what the documentation says about them."""
+
+    case: str
+    method: str
+    label: str
+    credentials: tuple[Credential, ...]
+
+    def headers(self) -> list[tuple[str, str]]:
+        """Header pairs, in order, duplicates kept."""
+        return [(c.name, c.value) for c in self.credentials if c.location == "header"]
+
+    def params(self) -> list[tuple[str, str]]:
+        """Query pairs, in order, duplicates kept."""
+        return [(c.name, c.value) for c in self.credentials if c.location == "query"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthKeys:
+    """The keys a target gives; a case whose key is missing is not generated."""
+
+    valid: str | None = field(default=None, repr=False)
+    no_plan: str | None = field(default=None, repr=False)
+    inactive: str | None = field(default=None, repr=False)
+    revoked: str | None = field(default=None, repr=False)
+
+
+# How one case builds the credential values for a method, from the target's keys;
+# None when the keys it needs are missing.
+Build = Callable[[Method, AuthKeys], "st.SearchStrategy[tuple[Credential, ...]] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthCase:
+    """One row of the case table: what is sent and which auth.yaml id judges it."""
+
+    id: str
+    label: str
+    methods: tuple[str, ...] | None  # None: one request without a method (`none`)
+    needs: str | None  # the AuthKeys field it needs
+    build: Build
+    description: str
+
+
+def _put(
+    method: Method, values: st.SearchStrategy[str]
+) -> st.SearchStrategy[tuple[Credential, ...]]:
+    """Each value rendered by the method's template into its one place."""
+    return values.map(lambda v: (Credential(method.location, method.name, method.render(v)),))
+
+
+def _raw(
+    method: Method, values: st.SearchStrategy[str]
+) -> st.SearchStrategy[tuple[Credential, ...]]:
+    """Each value as the whole header or parameter, without the method's template."""
+    return values.map(lambda v: (Credential(method.location, method.name, v),))
+
+
+def _key(keys: AuthKeys, name: str | None) -> str | None:
+    return None if name is None else getattr(keys, name)
+
+
+def _fixed(name: str) -> Build:
+    def build(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
+        key = _key(keys, name)
+        return None if key is None else _put(method, st.just(key))
+
+    return build
+
+
+def _nothing(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return st.just(())
+
+
+def _unknown(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return _put(method, unknown_keys())
+
+
+def _long(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return _put(method, long_keys())
+
+
+def _unicode(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return _put(method, unicode_keys(control=method.location == "query"))
+
+
+def _no_prefix(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return _put(method, keys_without_prefix())
+
+
+def _wrong_scheme(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    key = keys.valid
+    values = wrong_scheme_values(key) if key else well_formed_keys().flatmap(wrong_scheme_values)
+    return _raw(method, values)
+
+
+def _scheme_case(
+    method: Method, keys: AuthKeys
+) -> st.SearchStrategy[tuple[Credential, ...]] | None:
+    if keys.valid is None:
+        return None
+    scheme = method.template.split(" ", 1)[0]
+    variants = st.sampled_from((scheme.lower(), scheme.upper(), scheme.swapcase()))
+    return _raw(
+        method,
+        variants.map(lambda s: method.template.replace(scheme, s, 1)).map(
+            lambda template: template.replace("{key}", keys.valid or "")
+        ),
+    )
+
+
+def _padded(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
+    return None if keys.valid is None else _put(method, padded(st.just(keys.valid)))
+
+
+def _blank(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    return _raw(method, blank_values())
+
+
+def _mixed_keys(keys: AuthKeys) -> st.SearchStrategy[str]:
+    options: list[st.SearchStrategy[str]] = [unknown_keys(), keys_without_prefix()]
+    if keys.valid is not None:
+        options.insert(0, st.just(keys.valid))
+    return st.one_of(options)
+
+
+def _duplicate(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    pair = st.tuples(_mixed_keys(keys), _mixed_keys(keys))
+    return pair.map(
+        lambda p: tuple(Credential(method.location, method.name, method.render(v)) for v in p)
+    )
+
+
+def _two_places(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+    others = tuple(m for m in load_auth_table().methods if m.id != method.id)
+    pair = st.tuples(st.sampled_from(others), _mixed_keys(keys), _mixed_keys(keys))
+    return pair.map(
+        lambda p: (
+            Credential(method.location, method.name, method.render(p[1])),
+            Credential(p[0].location, p[0].name, p[0].render(p[2])),
+        )
+    )
+
+
+_ALL: Final = ("bearer", "header", "query")
+_SINGLE_VALUE: Final = ("header", "query")
+
+CASES: Final = (
+    AuthCase("no-credential", "no-credential", None, None, _nothing, "no key anywhere"),
+    AuthCase("valid-key", "valid-key", _ALL, "valid", _fixed("valid"), "NB_API_KEY"),
+    AuthCase("no-prefix", "key-without-prefix", _ALL, None, _no_prefix, "a key without nb_"),
+    AuthCase("unknown-key", "unknown-key", _ALL, None, _unknown, "a well-formed unknown key"),
+    AuthCase("long-key", "unknown-key", _ALL, None, _long, "an unknown key of 4-7 KiB"),
+    AuthCase("unicode-key", "unknown-key", _ALL, None, _unicode, "nb_ and non-ASCII characters"),
+    AuthCase(
+        "inactive-user",
+        "inactive-user",
+        _ALL,
+        "inactive",
+        _fixed("inactive"),
+        "NB_API_KEY_INACTIVE",
+    ),
+    AuthCase(
+        "revoked-key", "revoked-key", _ALL, "revoked", _fixed("revoked"), "NB_API_KEY_REVOKED"
+    ),
+    AuthCase(
+        "no-plan",
+        "plan-without-api-access",
+        _ALL,
+        "no_plan",
+        _fixed("no_plan"),
+        "NB_API_KEY_NO_PLAN",
+    ),
+    AuthCase(
+        "wrong-scheme",
+        "authorization-not-bearer",
+        ("bearer",),
+        None,
+        _wrong_scheme,
+        "Basic, Token, no space, no key, the key alone",
+    ),
+    AuthCase(
+        "scheme-case",
+        "scheme-case",
+        ("bearer",),
+        "valid",
+        _scheme_case,
+        "bearer / BEARER with a valid key",
+    ),
+    # HTTP strips whitespace around a header value, so only a template (Bearer) or
+    # a query value can carry it to the server.
+    AuthCase(
+        "padded-key",
+        "surrounding-whitespace",
+        ("bearer", "query"),
+        "valid",
+        _padded,
+        "a valid key with spaces or tabs around it",
+    ),
+    AuthCase("blank-value", "empty-value", _SINGLE_VALUE, None, _blank, "empty or blank value"),
+    AuthCase("duplicate", "precedence", _ALL, None, _duplicate, "the same place twice"),
+    AuthCase("two-places", "precedence", _ALL, None, _two_places, "two methods at once"),
+)
+
+
+def requests_for(
+    case: AuthCase, method_id: str | None, keys: AuthKeys
+) -> st.SearchStrategy[AuthRequest] | None:
+    """The requests of one case and method, or None when the keys it needs are missing."""
+    table = load_auth_table()
+    if case.methods is None:
+        credentials = case.build(table.methods[0], keys)
+        method_name = "none"
+    else:
+        if method_id not in case.methods:
+            return None
+        credentials = case.build(table.method(method_id), keys)
+        method_name = method_id
+    if credentials is None:
+        return None
+    return credentials.map(lambda c: AuthRequest(case.id, method_name, case.label, c))
+
+
+def auth_requests(
+    keys: AuthKeys | None = None, *, methods: tuple[str, ...] | None = None
+) -> st.SearchStrategy[AuthRequest]:
+    """Every case of `CASES` for the given methods (all by default) the keys allow."""
+    keys = keys or AuthKeys()
+    wanted = methods or tuple(m.id for m in load_auth_table().methods)
+    options = []
+    for case in CASES:
+        for method_id in (None,) if case.methods is None else wanted:
+            strategy = requests_for(case, method_id, keys)
+            if strategy is not None:
+                options.append(strategy)
+    return st.one_of(options)

@@ -1,0 +1,129 @@
+"""The suite's HTTP client: one keep-alive connection, a request budget, a rate cap."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Final
+
+import httpx
+
+from nbkit.errors import TargetError
+from nbkit.target import Missing, Target
+from nbkit.types import JSON
+
+__all__ = ["Answer", "Budget", "Client", "Unsendable"]
+
+_TIMEOUT_SECONDS: Final = 30.0
+
+
+class Unsendable(Exception):
+    """The HTTP client refused to put this request on the wire (e.g. a control character)."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """How many requests the run may make, and how fast; counts every request sent."""
+
+    max_requests: int
+    min_interval: float = 0.0
+    count: int = 0
+    _last: float = field(default=0.0, repr=False)
+
+    def take(self) -> None:
+        """Count one request; raises `Missing` once the budget is spent, waits to keep the rate."""
+        if self.count >= self.max_requests:
+            raise Missing(f"the request budget of {self.max_requests} is spent")
+        if self.min_interval:
+            # A live API's budget is shared with its real users: keep under the cap.
+            wait = self._last + self.min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last = time.monotonic()
+        self.count += 1
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A response as the checks read it."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: JSON
+    text: str
+
+    @property
+    def message(self) -> object:
+        """The `error` field of the envelope, or None."""
+        return self.body.get("error") if isinstance(self.body, dict) else None
+
+    def describe(self) -> str:
+        """`401 "Invalid API key"`: status and message, or the start of the body."""
+        if isinstance(self.body, dict) and "error" in self.body:
+            return f"{self.status} {json.dumps(self.body['error'], ensure_ascii=False)}"
+        return f"{self.status} {self.text[:80]!r}" if self.text else str(self.status)
+
+
+class Client:
+    """Sends the suite's requests to one target and counts them against the budget."""
+
+    def __init__(self, target: Target, budget: Budget) -> None:
+        self.target = target
+        self.budget = budget
+        self._http = httpx.Client(
+            verify=target.ssl_context(), timeout=_TIMEOUT_SECONDS, follow_redirects=False
+        )
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Sequence[tuple[str, str]] = (),
+        params: Sequence[tuple[str, str]] = (),
+        body: JSON | None = None,
+    ) -> Answer:
+        """One request; raises `Unsendable` or `TargetError` (which never show the key)."""
+        # pytest prints a frame's arguments in tracebacks; these hold keys.
+        __tracebackhide__ = True
+        # Bytes, so non-ASCII values go out as UTF-8 instead of failing to encode.
+        encoded = [(name.encode(), value.encode()) for name, value in headers]
+        content = None if body is None else json.dumps(body).encode()
+        if content is not None:
+            encoded.append((b"Content-Type", b"application/json"))
+        try:
+            request = self._http.build_request(
+                method, url, headers=encoded, params=list(params), content=content
+            )
+        except (httpx.InvalidURL, UnicodeError, ValueError) as err:
+            raise Unsendable(type(err).__name__) from None
+        self.budget.take()
+        try:
+            response = self._http.send(request)
+        except httpx.LocalProtocolError as err:
+            raise Unsendable(type(err).__name__) from None
+        except httpx.HTTPError as err:
+            # The message of an httpx error can quote the URL, and so a ?api_key=.
+            raise TargetError(f"{method} {url.split('?')[0]}: {type(err).__name__}") from None
+        try:
+            parsed: JSON = response.json()
+        except ValueError:
+            parsed = None
+        return Answer(response.status_code, dict(response.headers), parsed, response.text)

@@ -1,0 +1,242 @@
+"""Stateful checks through the mock's control API: key lifecycle and the rate-limit window.
+
+Against another target these skip: they need to regenerate keys, change
+plans and move the clock, which only the embedded mock lets a test do. The
+live equivalents of the key checks run in test_auth with NB_API_KEY_REVOKED,
+NB_API_KEY_INACTIVE and NB_API_KEY_NO_PLAN.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from nbkit.contract import load_auth_table, operations
+from nbkit.contract.auth_table import Method
+from nbkit.mock import ControlClient
+from nbkit.suite.client import Answer, Client
+from nbkit.suite.oracle import (
+    Verdict,
+    free_probe,
+    header_failures,
+    judge_auth,
+    operation,
+    rate_limit,
+    schema_failure,
+    valid_body,
+)
+from nbkit.suite.profiles import Profile, hypothesis_settings
+from nbkit.suite.record import Observation, Recorder
+
+__all__ = ["test_key_lifecycle", "test_key_lifecycle_walk", "test_rate_limit_window"]
+
+_PROBE_OPERATION = "getVideoStatus"
+
+
+def _send(client: Client, method: Method, key: str, operation_id: str, body: object) -> Answer:
+    __tracebackhide__ = True  # its arguments hold a key
+    op = operation(operation_id)
+    probe = free_probe(operation_id)
+    credential = [(method.name, method.render(key))]
+    return client.send(
+        op.method,
+        client.target.url(op.path),
+        headers=credential if method.location == "header" else [],
+        params=[*probe.params, *(credential if method.location == "query" else [])],
+        body=body if op.request_schema is not None else None,
+    )
+
+
+class _KeyLifecycle(RuleBasedStateMachine):
+    """One fresh user: regenerate, change plan, (de)activate; every key answers as documented."""
+
+    client: Client
+    control: ControlClient
+    recorder: Recorder
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.user_id = ""
+        self.key = ""
+        self.old_keys: list[str] = []
+        self.active = True
+        self.api_access = True
+
+    @initialize()
+    def create_user(self) -> None:
+        created = self.control.create_user(plan="api")
+        self.user_id, self.key = created.user.id, created.key
+        self.api_access = created.user.api_access
+
+    @rule()
+    def regenerate(self) -> None:
+        self.old_keys.append(self.key)
+        self.key = self.control.regenerate_key(self.user_id).key
+
+    @rule(plan=st.sampled_from(("free", "basic", "pro", "api")))
+    def change_plan(self, plan: str) -> None:
+        self.api_access = self.control.set_plan(self.user_id, plan).api_access
+
+    @rule(active=st.booleans())
+    def set_active(self, active: bool) -> None:
+        self.active = self.control.set_active(self.user_id, active).active
+
+    def _holds(self, *, old: bool) -> str:
+        holding = {"valid-key"}
+        if old:
+            holding.add("revoked-key")
+        if not self.active:
+            holding.add("inactive-user")
+        if not self.api_access:
+            holding.add("plan-without-api-access")
+        # The table is ordered: the first condition that holds decides.
+        return next(c.id for c in load_auth_table().conditions if c.id in holding)
+
+    def _check(self, key: str, label: str, method: Method) -> None:
+        __tracebackhide__ = True  # its arguments hold a key
+        answer = _send(self.client, method, key, _PROBE_OPERATION, None)
+        op = operation(_PROBE_OPERATION)
+        judgement = judge_auth(label, op, answer)
+        self.recorder.add(
+            Observation(
+                method.id,
+                f"lifecycle {label}",
+                label,
+                op.id,
+                judgement.expected,
+                answer.describe(),
+                judgement.verdict,
+                judgement.reason,
+            )
+        )
+        if judgement.verdict == Verdict.FAIL:
+            raise AssertionError(
+                f"key lifecycle, {method.id}: {judgement.reason}; observed {answer.describe()}"
+            )
+
+    @rule(method=st.sampled_from(load_auth_table().methods))
+    def use_current_key(self, method: Method) -> None:
+        self._check(self.key, self._holds(old=False), method)
+
+    @precondition(lambda self: bool(self.old_keys))
+    @rule(method=st.sampled_from(load_auth_table().methods), data=st.data())
+    def use_old_key(self, method: Method, data: st.DataObject) -> None:
+        index = data.draw(st.integers(0, len(self.old_keys) - 1), label="old key index")
+        self.use_old_key_at(method, index)
+
+    def use_old_key_at(self, method: Method, index: int) -> None:
+        """Send the old key at `index` (negative counts from the newest)."""
+        self._check(self.old_keys[index], self._holds(old=True), method)
+
+
+def test_key_lifecycle_walk(nb_client: Client, nb_recorder: Recorder) -> None:
+    """Every rule once, in order: the fixed path the random runs below start from."""
+    control = nb_client.target.need_control("regenerating keys, changing plans")
+
+    class Walk(_KeyLifecycle):
+        pass
+
+    Walk.client, Walk.control, Walk.recorder = nb_client, control, nb_recorder
+    walk = Walk()
+    walk.create_user()
+    for method in load_auth_table().methods:
+        walk.use_current_key(method)
+        walk.regenerate()
+        walk.use_old_key_at(method, 0)
+        walk.use_current_key(method)
+    walk.change_plan("pro")
+    walk.use_current_key(load_auth_table().methods[0])
+    walk.set_active(False)
+    walk.use_current_key(load_auth_table().methods[0])
+    walk.use_old_key_at(load_auth_table().methods[0], -1)
+
+
+def test_key_lifecycle(nb_client: Client, nb_recorder: Recorder, nb_profile: Profile) -> None:
+    control = nb_client.target.need_control("regenerating keys, changing plans")
+
+    class Machine(_KeyLifecycle):
+        pass
+
+    Machine.client, Machine.control, Machine.recorder = nb_client, control, nb_recorder
+    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+        Machine, settings=hypothesis_settings(nb_profile, examples=nb_profile.stateful_examples)
+    )
+
+
+def _rate_limited() -> str:
+    return next(op.id for op in operations() if "x-nbkit-rate-limit" in op.extensions)
+
+
+class _RateLimitWindow(RuleBasedStateMachine):
+    """One fresh user generates up to the documented limit, gets 429, and waits the window out."""
+
+    client: Client
+    control: ControlClient
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.operation_id = _rate_limited()
+        self.limit, self.window = rate_limit(operation(self.operation_id))
+        self.count = 0
+        self.key = ""
+        self.method = load_auth_table().methods[0]
+
+    @initialize()
+    def create_user(self) -> None:
+        self.key = self.control.create_user(plan="api").key
+
+    def _generate(self) -> None:
+        op = operation(self.operation_id)
+        answer = _send(self.client, self.method, self.key, op.id, valid_body(op))
+        problems = header_failures(op, answer)
+        failure = schema_failure(op, answer)
+        if failure:
+            problems.append(failure)
+        expected = 200 if self.count < self.limit else 429
+        if answer.status != expected:
+            problems.insert(
+                0,
+                f"generation {self.count + 1} in one window (documented limit {self.limit}) "
+                f"got {answer.describe()}, expected {expected}",
+            )
+        if problems:
+            raise AssertionError("rate limit: " + "; ".join(problems))
+        if expected == 200:
+            self.count += 1
+
+    @rule()
+    def generate(self) -> None:
+        self._generate()
+
+    @rule()
+    def exhaust(self) -> None:
+        while self.count < self.limit:
+            self._generate()
+        self._generate()  # the one over the limit: 429
+
+    @rule()
+    def wait_out_window(self) -> None:
+        self.control.advance_clock(self.window)
+        self.count = 0
+
+
+def test_rate_limit_window(nb_client: Client, nb_profile: Profile) -> None:
+    control = nb_client.target.need_control("exhausting the rate limit and moving the clock")
+    nb_client.target.need_spend("exhausting the rate limit")
+
+    class Machine(_RateLimitWindow):
+        pass
+
+    Machine.client, Machine.control = nb_client, control
+    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+        Machine,
+        settings=hypothesis_settings(
+            nb_profile, examples=max(1, nb_profile.stateful_examples // 2)
+        ),
+    )

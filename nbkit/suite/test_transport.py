@@ -1,0 +1,58 @@
+"""HTTPS enforcement: the API is HTTPS, and plain HTTP with a valid key is never served.
+
+The documentation says every endpoint enforces HTTPS (API-FACTS 1, P2).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from nbkit.contract import load_auth_table, operations
+from nbkit.errors import TargetError
+from nbkit.suite.client import Client
+from nbkit.suite.oracle import Verdict, free_probe, is_authorized_answer, operation
+from nbkit.suite.record import Observation, Recorder
+
+__all__ = ["test_base_url_uses_https", "test_plain_http_is_never_served"]
+
+
+def test_base_url_uses_https(nb_client: Client) -> None:
+    scheme = urlsplit(nb_client.target.base_url).scheme
+    if scheme != "https":
+        raise AssertionError(f"NB_BASE_URL uses {scheme}://; every endpoint must be HTTPS")
+
+
+@pytest.mark.parametrize("operation_id", [op.id for op in operations()])
+@pytest.mark.parametrize("method_id", [m.id for m in load_auth_table().methods])
+def test_plain_http_is_never_served(
+    method_id: str, operation_id: str, nb_client: Client, nb_recorder: Recorder
+) -> None:
+    target = nb_client.target
+    http_url = target.need_http_url()
+    method = load_auth_table().method(method_id)
+    key = target.need("NB_API_KEY")
+    op = operation(operation_id)
+    probe = free_probe(op.id)
+    credential = [(method.name, method.render(key))]
+    try:
+        answer = nb_client.send(
+            op.method,
+            target.url(op.path, base=http_url),
+            headers=credential if method.location == "header" else [],
+            params=[*probe.params, *(credential if method.location == "query" else [])],
+            body=probe.body,
+        )
+    except TargetError:
+        observed = "no answer (connection refused or closed)"
+        served = False
+    else:
+        observed = f"{answer.describe()} over plain HTTP"
+        served = is_authorized_answer(op, answer)
+    verdict = Verdict.FAIL if served else Verdict.PASS
+    nb_recorder.add(
+        Observation(method.id, "plain-http", "https-only", op.id, "never served", observed, verdict)
+    )
+    if served:
+        raise AssertionError(f"{op.id} over plain HTTP with a valid key was served: {observed}")

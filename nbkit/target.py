@@ -1,0 +1,221 @@
+"""Where the contract suite points: a live API named by NB_* variables, or the embedded mock.
+
+With `NB_BASE_URL` unset, `open_target` starts the mock on 127.0.0.1 over
+HTTPS (with a plain-HTTP listener, so HTTPS enforcement is checked too) and
+fills every variable in. A check that needs a variable the environment does
+not give calls `Target.need`, which raises `Missing` with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import ssl
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, Literal
+from urllib.parse import urlsplit
+
+from nbkit.contract import operations
+from nbkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from nbkit.mock import ControlClient
+    from nbkit.strategies import AuthKeys
+
+__all__ = [
+    "KEY_VARIABLES",
+    "VARIABLES",
+    "Missing",
+    "Target",
+    "api_prefix",
+    "open_target",
+    "target_from_env",
+]
+
+KeyName = Literal["NB_API_KEY", "NB_API_KEY_NO_PLAN", "NB_API_KEY_INACTIVE", "NB_API_KEY_REVOKED"]
+
+# The target interface of DESIGN.md, in its order.
+VARIABLES: Final = (
+    "NB_BASE_URL",
+    "NB_API_KEY",
+    "NB_API_KEY_NO_PLAN",
+    "NB_API_KEY_INACTIVE",
+    "NB_API_KEY_REVOKED",
+    "NB_CA_BUNDLE",
+    "NB_HTTP_URL",
+    "NB_ALLOW_SPEND",
+)
+
+
+# AuthKeys field -> the variable that gives it.
+KEY_VARIABLES: Final = {
+    "valid": "NB_API_KEY",
+    "no_plan": "NB_API_KEY_NO_PLAN",
+    "inactive": "NB_API_KEY_INACTIVE",
+    "revoked": "NB_API_KEY_REVOKED",
+}
+
+
+class Missing(Exception):
+    """A check needs something this target does not give; the message is the skip reason."""
+
+
+@cache
+def api_prefix() -> str:
+    """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
+    paths = [op.path for op in operations()]
+    # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
+    return posixpath.commonpath(paths).rstrip("/") + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The API under test; keys never appear in its repr."""
+
+    base_url: str
+    api_key: str | None = field(default=None, repr=False)
+    api_key_no_plan: str | None = field(default=None, repr=False)
+    api_key_inactive: str | None = field(default=None, repr=False)
+    api_key_revoked: str | None = field(default=None, repr=False)
+    ca_bundle: Path | None = None
+    http_url: str | None = None
+    allow_spend: bool = False
+    # The embedded mock's control API; None for any other target.
+    control: ControlClient | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_mock(self) -> bool:
+        """Whether this is the embedded mock, where state can be set and nothing costs money."""
+        return self.control is not None
+
+    @property
+    def can_spend(self) -> bool:
+        """Whether checks that generate videos may run (free on the mock, NB_ALLOW_SPEND=1 live)."""
+        return self.is_mock or self.allow_spend
+
+    @property
+    def keys(self) -> AuthKeys:
+        """The keys, as the strategies take them."""
+        from nbkit.strategies import AuthKeys
+
+        return AuthKeys(
+            valid=self.api_key,
+            no_plan=self.api_key_no_plan,
+            inactive=self.api_key_inactive,
+            revoked=self.api_key_revoked,
+        )
+
+    def url(self, path: str, *, base: str | None = None) -> str:
+        """The address of a contract path (`/api/v1/x.php`) on this target (or on `base`)."""
+        root = base or self.base_url
+        prefix = api_prefix()
+        if not path.startswith(prefix):
+            raise UsageError(f"{path}: not under the contract's prefix {prefix}")
+        return root.rstrip("/") + "/" + path[len(prefix) :]
+
+    @property
+    def origin_base(self) -> str:
+        """The base URL the contract's full paths go under (NB_BASE_URL without `/api/v1/`)."""
+        return self.base_url.rstrip("/")[: -len(api_prefix().rstrip("/"))]
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A TLS context trusting NB_CA_BUNDLE if given, else the system store."""
+        if self.ca_bundle is None:
+            return ssl.create_default_context()
+        return ssl.create_default_context(cafile=str(self.ca_bundle))
+
+    def need(self, name: KeyName) -> str:
+        """The key a variable names; raises `Missing` naming the variable when it is unset."""
+        value = {
+            "NB_API_KEY": self.api_key,
+            "NB_API_KEY_NO_PLAN": self.api_key_no_plan,
+            "NB_API_KEY_INACTIVE": self.api_key_inactive,
+            "NB_API_KEY_REVOKED": self.api_key_revoked,
+        }[name]
+        if value is None:
+            raise Missing(f"{name} is not set")
+        return value
+
+    def need_http_url(self) -> str:
+        """NB_HTTP_URL; raises `Missing` when it is unset."""
+        if self.http_url is None:
+            raise Missing("NB_HTTP_URL is not set")
+        return self.http_url
+
+    def need_control(self, what: str) -> ControlClient:
+        """The mock's control API; raises `Missing` on other targets."""
+        if self.control is None:
+            raise Missing(f"{what} needs the embedded mock's control API (NB_BASE_URL is set)")
+        return self.control
+
+    def need_spend(self, what: str) -> None:
+        """Raises `Missing` unless generating videos is allowed."""
+        if not self.can_spend:
+            raise Missing(f"{what} generates videos: set NB_ALLOW_SPEND=1 to run it live")
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def target_from_env(env: Mapping[str, str], *, control: ControlClient | None = None) -> Target:
+    """The target the NB_* variables name; raises UsageError for a malformed value."""
+    base_url = _optional(env, "NB_BASE_URL")
+    if base_url is None:
+        raise UsageError("NB_BASE_URL is not set")
+    for name in ("NB_BASE_URL", "NB_HTTP_URL"):
+        value = _optional(env, name)
+        if value is not None and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc
+        ):
+            raise UsageError(f"{name}: not an http(s) URL; set it like https://host{api_prefix()}")
+    if not urlsplit(base_url).path.rstrip("/").endswith(api_prefix().rstrip("/")):
+        raise UsageError(
+            f"NB_BASE_URL: must end with {api_prefix()} (like the documented base URL)"
+        )
+    ca = _optional(env, "NB_CA_BUNDLE")
+    if ca is not None and not Path(ca).is_file():
+        raise UsageError(f"NB_CA_BUNDLE: {ca}: no such file")
+    spend = _optional(env, "NB_ALLOW_SPEND")
+    if spend not in (None, "0", "1"):
+        raise UsageError("NB_ALLOW_SPEND: must be 1 (allow) or 0 (do not)")
+    return Target(
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        api_key=_optional(env, "NB_API_KEY"),
+        api_key_no_plan=_optional(env, "NB_API_KEY_NO_PLAN"),
+        api_key_inactive=_optional(env, "NB_API_KEY_INACTIVE"),
+        api_key_revoked=_optional(env, "NB_API_KEY_REVOKED"),
+        ca_bundle=None if ca is None else Path(ca),
+        http_url=_optional(env, "NB_HTTP_URL"),
+        allow_spend=spend == "1",
+        control=control,
+    )
+
+
+@contextmanager
+def open_target(
+    env: Mapping[str, str] | None = None, *, mutant: str | None = None
+) -> Iterator[Target]:
+    """The target of `env` (default: os.environ); without NB_BASE_URL, the embedded mock.
+
+    `mutant` starts the mock with that deliberate deviation (nbkit's own tests).
+    """
+    env = os.environ if env is None else env
+    if _optional(env, "NB_BASE_URL") is not None:
+        if mutant is not None:
+            raise UsageError("--mutant needs the embedded mock: unset NB_BASE_URL")
+        yield target_from_env(env)
+        return
+    from nbkit.mock import serve
+
+    with (
+        tempfile.TemporaryDirectory(prefix="nbkit-mock-") as state_dir,
+        serve(state_dir=Path(state_dir), http_port=0, mutant=mutant) as mock,
+    ):
+        yield target_from_env(mock.env, control=mock.control)

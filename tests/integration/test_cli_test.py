@@ -1,0 +1,91 @@
+"""`nbkit test` end to end: exit codes, report on stdout, JUnit XML, summaries, a target by env."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from nbkit.mock import serve
+
+_TIMEOUT_SECONDS = 300
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NB_") and k != "GITHUB_STEP_SUMMARY"
+    }
+    env.update(extra)
+    return env
+
+
+def _nbkit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nbkit", "test", *args],
+        capture_output=True,
+        text=True,
+        timeout=_TIMEOUT_SECONDS,
+        env=env if env is not None else _env(),
+        check=False,
+    )
+
+
+def test_conforming_mock_exits_0_with_junit_and_summary(tmp_path: Path) -> None:
+    junit, summary, step = tmp_path / "j.xml", tmp_path / "s.md", tmp_path / "step.md"
+    result = _nbkit(
+        "-k", "transport", "--junit-xml", str(junit), "--summary", str(summary),
+        env=_env(GITHUB_STEP_SUMMARY=str(step)),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(list(ElementTree.parse(junit).getroot().iter("testcase"))) >= 10
+    assert "conforms" in summary.read_text() and "conforms" in step.read_text()
+    # stdout carries the report only; pytest's progress went to stderr.
+    assert result.stdout.startswith("nbkit contract suite")
+    assert "passed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "extra", "message"),
+    [
+        (("--mutant", "no-such-mutant"), {}, "unknown mutant"),
+        (("-k", "no_check_is_called_this"), {}, "selects no check"),
+        (("--max-requests", "0"), {}, "--max-requests"),
+        ((), {"NB_BASE_URL": "ftp://127.0.0.1:9/api/v1/"}, "NB_BASE_URL"),
+        (
+            ("--mutant", "accept-any-key"),
+            {"NB_BASE_URL": "https://127.0.0.1:9/api/v1/"},
+            "--mutant",
+        ),
+        (("--profile", "fast"), {}, "--profile"),
+        ((), {"NB_BASE_URL": "https://127.0.0.1:9/api/v1/"}, "check NB_BASE_URL"),
+    ],
+)
+def test_usage_error_exits_2_with_one_line(
+    args: tuple[str, ...], extra: dict[str, str], message: str
+) -> None:
+    result = _nbkit(*args, env=_env(**extra))
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_mutant_exits_1_and_is_named_on_stdout() -> None:
+    result = _nbkit("--mutant", "status-401-for-plan", "-k", "header-no-plan")
+    assert result.returncode == 1
+    assert "FAIL" in result.stdout and "no-plan" in result.stdout
+
+
+def test_target_named_by_env_runs_as_live_and_skips_what_it_cannot(tmp_path: Path) -> None:
+    with serve(state_dir=tmp_path, http_port=0) as mock:
+        result = _nbkit("-k", "transport or lifecycle or no-plan", env=_env(**mock.env))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(a live API)" in result.stdout
+    assert "needs the embedded mock's control API" in result.stderr
+    assert "no-plan" in result.stdout
+    for key in (mock.env["NB_API_KEY"], mock.env["NB_API_KEY_NO_PLAN"]):
+        assert key not in result.stdout and key not in result.stderr

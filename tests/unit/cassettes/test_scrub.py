@@ -1,0 +1,141 @@
+"""Tests for nbkit.cassettes.scrub: no key reaches a cassette, placeholders keep the role."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from vcr.request import Request
+
+from nbkit.audit.classify import Context, classify
+from nbkit.audit.finding import Verdict
+from nbkit.cassettes.scenarios import Role
+from nbkit.cassettes.scrub import (
+    PLACEHOLDERS,
+    ROLELESS_PLACEHOLDER,
+    Scrubber,
+    is_placeholder,
+    role_of,
+    scrub_credential,
+    scrub_text,
+)
+from nbkit.keys import PREFIX, new_key
+
+URI = "https://127.0.0.1:4443/api/v1/text-to-video.php"
+
+
+def _response(body: str, **headers: str) -> dict[str, object]:
+    return {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {name: [value] for name, value in headers.items()},
+        "body": {"string": body.encode()},
+    }
+
+
+def test_key_planted_in_a_response_body_is_scrubbed() -> None:
+    planted = new_key()
+    body = json.dumps({"success": True, "echo": planted, "note": f"key={planted};"})
+    stored = Scrubber().response(_response(body, **{"Content-Length": str(len(body))}))
+    text = stored["body"]["string"].decode()
+    assert planted not in text
+    assert json.loads(text)["echo"] == ROLELESS_PLACEHOLDER
+    assert stored["headers"]["Content-Length"] == [str(len(text.encode()))]
+
+
+def test_a_known_key_echoed_in_a_body_keeps_its_role() -> None:
+    key = new_key()
+    scrubber = Scrubber({key: PLACEHOLDERS[Role.REVOKED]})
+    stored = scrubber.response(_response(json.dumps({"key": key})))
+    assert json.loads(stored["body"]["string"])["key"] == PLACEHOLDERS[Role.REVOKED]
+
+
+def test_request_credentials_become_role_placeholders() -> None:
+    valid, no_plan, malformed = new_key(), new_key(), new_key()[len(PREFIX) :]
+    scrubber = Scrubber(
+        {
+            valid: PLACEHOLDERS[Role.VALID],
+            no_plan: PLACEHOLDERS[Role.NO_PLAN],
+            malformed: PLACEHOLDERS[Role.MALFORMED],
+        }
+    )
+    request = Request(
+        "POST",
+        f"{URI}?api_key={malformed}",
+        json.dumps({"prompt": f"say {no_plan}"}).encode(),
+        {"Authorization": f"Bearer {valid}", "X-API-Key": no_plan, "Accept": "*/*"},
+    )
+    stored = scrubber.request(request)
+    assert stored is not None
+    everything = stored.uri + repr(dict(stored.headers)) + stored.body.decode()
+    for key in (valid, no_plan, malformed):
+        assert key not in everything
+    assert stored.headers["Authorization"] == "Bearer nb_PLACEHOLDER_VALID"
+    assert stored.headers["X-API-Key"] == "nb_PLACEHOLDER_NO_PLAN"
+    assert stored.uri.endswith("?api_key=PLACEHOLDER_MALFORMED")
+    assert "nb_PLACEHOLDER_NO_PLAN" in stored.body.decode()
+
+
+def test_unknown_credentials_become_the_roleless_placeholder() -> None:
+    request = Request(
+        "GET",
+        f"{URI}?api_key=abc",
+        None,
+        {"Authorization": "Basic dXNlcjpwYXNz", "X-API-Key": "whatever"},
+    )
+    stored = Scrubber().request(request)
+    assert stored is not None
+    assert stored.headers["Authorization"] == ROLELESS_PLACEHOLDER
+    assert stored.headers["X-API-Key"] == ROLELESS_PLACEHOLDER
+    assert stored.uri.endswith(f"api_key={ROLELESS_PLACEHOLDER}")
+
+
+def test_cookies_and_the_admin_token_are_dropped() -> None:
+    request = Request(
+        "GET", URI, None, {"Cookie": "session=1", "X-Nbkit-Admin-Token": "t", "Accept": "*/*"}
+    )
+    stored = Scrubber().request(request)
+    assert stored is not None
+    assert {name.lower() for name in stored.headers} == {"accept"}
+    response = Scrubber().response(_response("{}", **{"Set-Cookie": "a=b", "Date": "x"}))
+    assert list(response["headers"]) == ["Date"]
+
+
+def test_control_api_requests_are_not_recorded() -> None:
+    request = Request("POST", "https://127.0.0.1:4443/_nbkit/limits/reset", b"{}", {})
+    assert Scrubber().request(request) is None
+
+
+def test_mock_origin_loses_its_port() -> None:
+    scrubber = Scrubber(origins={"https://127.0.0.1:4443": "https://127.0.0.1"})
+    stored = scrubber.request(Request("GET", URI, None, {"Host": "127.0.0.1:4443"}))
+    assert stored is not None
+    assert stored.uri == "https://127.0.0.1/api/v1/text-to-video.php"
+    assert stored.headers["Host"] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("role", list(PLACEHOLDERS), ids=str)
+def test_placeholders_are_placeholders_to_the_audit(role: Role) -> None:
+    placeholder = PLACEHOLDERS[role]
+    assert is_placeholder(placeholder)
+    assert role_of(placeholder) is role
+    if placeholder.startswith(PREFIX):
+        verdict = classify(placeholder[len(PREFIX) :], Context()).verdict
+        assert verdict is Verdict.PLACEHOLDER
+    assert scrub_text(placeholder, {}) == placeholder
+
+
+def test_roleless_placeholder_has_no_role() -> None:
+    assert role_of(ROLELESS_PLACEHOLDER) is None
+    assert classify(ROLELESS_PLACEHOLDER[len(PREFIX) :], Context()).verdict is Verdict.PLACEHOLDER
+
+
+def test_credential_that_is_not_a_known_key_loses_its_value() -> None:
+    assert scrub_credential("not-a-key", {}) == ROLELESS_PLACEHOLDER
+
+
+@given(before=st.text(max_size=40), after=st.text(max_size=40))
+def test_no_generated_key_survives_scrubbing(before: str, after: str) -> None:
+    key = new_key()
+    assert key not in scrub_text(before + key + after, {})

@@ -1,0 +1,84 @@
+"""nbkit.pytest_plugin inside pytester: options, skip reasons, the report, quiet when unused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytester",)
+
+_RECORDING_TEST = """
+from nbkit.suite.oracle import Verdict
+from nbkit.suite.record import Observation
+
+def test_records(nb_recorder):
+    nb_recorder.add(Observation("bearer", "unknown-key", "unknown-key", "getVideoStatus",
+                                "401", "401", Verdict.PASS))
+    nb_recorder.add(Observation("query", "scheme-case", "scheme-case", "getVideoStatus",
+                                "open", "404", Verdict.OPEN))
+"""
+
+
+def test_options_are_listed_in_help(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--help")
+    result.stdout.fnmatch_lines(["*--nb-profile*", "*--nb-summary*", "*--nb-max-requests*"])
+
+
+def test_unused_plugin_prints_no_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
+    result.assert_outcomes(passed=1)
+    assert "nbkit report" not in result.stdout.str()
+
+
+def test_missing_variable_skips_with_its_reason(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        "from nbkit.target import Missing\n"
+        "def test_needs_key():\n"
+        "    raise Missing('NB_API_KEY_REVOKED is not set')\n"
+    )
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*NB_API_KEY_REVOKED is not set*"])
+
+
+def test_report_shows_the_matrix_and_open_behaviour(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(_RECORDING_TEST)
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*nbkit report*", "*bearer*unknown-key*pass*", "*undocumented behaviour*", "*conforms*"]
+    )
+
+
+def test_summary_file_and_step_summary_get_markdown(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    step = tmp_path / "step.md"
+    step.write_text("earlier\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
+    pytester.makepyfile(_RECORDING_TEST)
+    summary = tmp_path / "summary.md"
+    pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--nb-summary", str(summary))
+    text = summary.read_text()
+    assert "## nbkit contract suite" in text and "| bearer" in text
+    assert (
+        step.read_text().startswith("earlier\n") and "## nbkit contract suite" in step.read_text()
+    )
+
+
+def test_failing_check_is_named_in_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        "def test_deviation(nb_recorder):\n    raise AssertionError('status-code mismatch')\n"
+    )
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*failures:*", "*test_deviation*status-code mismatch*", "*DEVIATES*"]
+    )
+
+
+def test_unknown_profile_is_refused(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--nb-profile", "fast")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR

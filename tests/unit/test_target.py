@@ -1,0 +1,126 @@
+"""nbkit.target: reading the NB_* variables, mapping contract paths, skip reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbkit.contract import operations
+from nbkit.errors import UsageError
+from nbkit.keys import new_key
+from nbkit.target import Missing, Target, api_prefix, open_target, target_from_env
+
+_BASE = "https://127.0.0.1:9/api/v1/"
+
+
+def test_api_prefix_is_the_shared_path_prefix() -> None:
+    assert all(op.path.startswith(api_prefix()) for op in operations())
+    assert api_prefix().endswith("/")
+
+
+def test_contract_paths_map_onto_the_base_url() -> None:
+    target = target_from_env({"NB_BASE_URL": _BASE})
+    for op in operations():
+        url = target.url(op.path)
+        assert url.startswith(_BASE) and url.endswith(op.path.rsplit("/", 1)[1])
+
+
+def test_base_url_without_trailing_slash_is_accepted() -> None:
+    target = target_from_env({"NB_BASE_URL": _BASE.rstrip("/")})
+    assert target.base_url == _BASE
+
+
+def test_base_url_under_a_deeper_path_keeps_it() -> None:
+    target = target_from_env({"NB_BASE_URL": "https://127.0.0.1:9/staging/api/v1/"})
+    assert target.origin_base == "https://127.0.0.1:9/staging"
+
+
+def test_url_on_another_base_uses_it() -> None:
+    target = target_from_env({"NB_BASE_URL": _BASE, "NB_HTTP_URL": "http://127.0.0.1:9/api/v1/"})
+    op = operations()[0]
+    assert target.url(op.path, base=target.http_url).startswith("http://127.0.0.1:9/api/v1/")
+
+
+def test_missing_base_url_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="NB_BASE_URL"):
+        target_from_env({})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NB_BASE_URL", "ftp://127.0.0.1:9/api/v1/"),
+        ("NB_BASE_URL", "https://127.0.0.1:9/v2/"),
+        ("NB_HTTP_URL", "not a url"),
+        ("NB_CA_BUNDLE", "/no/such/ca.pem"),
+        ("NB_ALLOW_SPEND", "yes"),
+    ],
+)
+def test_malformed_variable_is_a_usage_error_naming_it(name: str, value: str) -> None:
+    env = {"NB_BASE_URL": _BASE, name: value}
+    with pytest.raises(UsageError, match=name):
+        target_from_env(env)
+
+
+def test_optional_keys_are_read_and_blank_means_unset() -> None:
+    key = new_key()
+    target = target_from_env({"NB_BASE_URL": _BASE, "NB_API_KEY": key, "NB_API_KEY_NO_PLAN": " "})
+    assert target.need("NB_API_KEY") == key
+    assert target.api_key_no_plan is None
+
+
+@pytest.mark.parametrize(
+    "name", ["NB_API_KEY", "NB_API_KEY_NO_PLAN", "NB_API_KEY_INACTIVE", "NB_API_KEY_REVOKED"]
+)
+def test_needing_an_unset_key_names_the_variable(name: str) -> None:
+    target = target_from_env({"NB_BASE_URL": _BASE})
+    with pytest.raises(Missing, match=name):
+        target.need(name)  # type: ignore[arg-type]
+
+
+def test_live_target_without_spend_cannot_spend() -> None:
+    target = target_from_env({"NB_BASE_URL": _BASE})
+    assert not target.can_spend and not target.is_mock
+    with pytest.raises(Missing, match="NB_ALLOW_SPEND"):
+        target.need_spend("a generation")
+    with pytest.raises(Missing, match="control API"):
+        target.need_control("regenerating")
+    with pytest.raises(Missing, match="NB_HTTP_URL"):
+        target.need_http_url()
+
+
+def test_allow_spend_lets_a_live_target_spend() -> None:
+    assert target_from_env({"NB_BASE_URL": _BASE, "NB_ALLOW_SPEND": "1"}).can_spend
+
+
+def test_repr_never_holds_a_key() -> None:
+    keys = [new_key() for _ in range(4)]
+    target = Target(
+        _BASE,
+        api_key=keys[0],
+        api_key_no_plan=keys[1],
+        api_key_inactive=keys[2],
+        api_key_revoked=keys[3],
+    )
+    assert not any(key in repr(target) for key in keys)
+    assert not any(key in repr(target.keys) for key in keys)
+
+
+def test_ca_bundle_is_a_path(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text("")
+    assert target_from_env({"NB_BASE_URL": _BASE, "NB_CA_BUNDLE": str(ca)}).ca_bundle == ca
+
+
+def test_open_target_with_a_base_url_does_not_start_the_mock() -> None:
+    with open_target({"NB_BASE_URL": _BASE}) as target:
+        assert target.base_url == _BASE and target.control is None
+
+
+def test_open_target_refuses_a_mutant_for_a_live_target() -> None:
+    with (
+        pytest.raises(UsageError, match="mutant"),
+        open_target({"NB_BASE_URL": _BASE}, mutant="accept-any-key"),
+    ):
+        pass
