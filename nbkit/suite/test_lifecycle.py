@@ -164,7 +164,7 @@ def test_key_lifecycle(nb_client: Client, nb_recorder: Recorder, nb_profile: Pro
         pass
 
     Machine.client, Machine.control, Machine.recorder = nb_client, control, nb_recorder
-    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+    run_state_machine_as_test(  # type: ignore[no-untyped-call, unused-ignore]
         Machine, settings=hypothesis_settings(nb_profile, examples=nb_profile.stateful_examples)
     )
 
@@ -234,7 +234,7 @@ def test_rate_limit_window(nb_client: Client, nb_profile: Profile) -> None:
         pass
 
     Machine.client, Machine.control = nb_client, control
-    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+    run_state_machine_as_test(  # type: ignore[no-untyped-call, unused-ignore]
         Machine,
         settings=hypothesis_settings(
             nb_profile, examples=max(1, nb_profile.stateful_examples // 2)
