@@ -1,4 +1,4 @@
-"""Replay the `status` scenarios offline; each answer is checked against the contract."""
+"""Replay every scenario offline; each answer is checked against the contract."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from nbkit.cassettes.replay import replay
 from nbkit.cassettes.scenarios import SCENARIOS, Scenario
 from nbkit.cassettes.verify import check_interaction
 
-GROUP = [item for item in SCENARIOS if item.group == "status"]
 
-
-@pytest.mark.parametrize("item", GROUP, ids=[item.id for item in GROUP])
+@pytest.mark.parametrize("item", SCENARIOS, ids=[f"{item.group}/{item.id}" for item in SCENARIOS])
 def test_replayed_answer_keeps_the_contract(item: Scenario, cassettes: Path) -> None:
     answer = replay(item, root=cassettes)
     drifts = [
