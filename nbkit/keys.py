@@ -8,6 +8,7 @@ the audit's body rule is configurable.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import string
 from typing import Final
@@ -20,6 +21,7 @@ __all__ = [
     "fingerprint",
     "new_key",
     "redact",
+    "redact_text",
 ]
 
 PREFIX: Final = "nb_"
@@ -29,6 +31,8 @@ BODY_LENGTH: Final = 40
 # Below this body length the first and last characters reveal too much.
 _MIN_BODY_TO_SHOW_ENDS: Final = 12
 _ELLIPSIS: Final = "…"
+# Anything key-shaped in free text: the prefix and a run of key-body characters.
+_KEY_IN_TEXT: Final = re.compile(re.escape(PREFIX) + r"[A-Za-z0-9_\-]{6,}")
 
 
 def new_key() -> str:
@@ -53,3 +57,8 @@ def redact(key: str | bytes) -> str:
     if len(body) < _MIN_BODY_TO_SHOW_ENDS:
         return prefix + _ELLIPSIS
     return f"{prefix}{body[:2]}{_ELLIPSIS}{body[-2:]}"
+
+
+def redact_text(text: str) -> str:
+    """`text` with every key-shaped run redacted: for messages that quote outside input."""
+    return _KEY_IN_TEXT.sub(lambda match: redact(match.group()), text)

@@ -16,8 +16,18 @@ from collections.abc import Sequence
 from typing import Final
 
 from nbkit.errors import NbkitError
+from nbkit.keys import redact_text
 
-__all__ = ["COMMANDS", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_ERROR",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "Parser",
+    "main",
+    "run_parsed",
+]
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -36,7 +46,7 @@ COMMANDS: Final = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one line, the nbkit way."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -44,7 +54,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="nbkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = Parser(prog="nbkit", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name in COMMANDS:
@@ -57,12 +67,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one sub-command; return its exit code."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    return run_parsed(_build_parser().parse_args(argv))
+
+
+def run_parsed(args: argparse.Namespace) -> int:
+    """Call `args.run(args)`; print errors as one line (keys redacted) and pick the exit code."""
     try:
         return int(args.run(args))
     except NbkitError as err:
-        print(f"nbkit: error: {err}", file=sys.stderr)
+        print(f"nbkit: error: {redact_text(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("nbkit: interrupted", file=sys.stderr)
@@ -71,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(
-            f"nbkit: internal error: {type(err).__name__}: {err} (rerun with --debug)",
+            f"nbkit: internal error: {type(err).__name__}: {redact_text(str(err))}"
+            " (rerun with --debug)",
             file=sys.stderr,
         )
         return EXIT_ERROR

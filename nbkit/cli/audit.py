@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import Final
 
-from nbkit.errors import InputError, NbkitError, UsageError
+from nbkit.cli import EXIT_ERROR, EXIT_FAILED, EXIT_OK, Parser, run_parsed
+from nbkit.errors import InputError, UsageError
 
 __all__ = ["HELP", "configure", "main", "run"]
 
 HELP: Final = "find hard-coded Nano Banana Video keys in files, archives and git history"
-_EXIT_OK: Final = 0
-_EXIT_FOUND: Final = 1
-_EXIT_ERROR: Final = 2
 # The probe is cheap for the target, but a scan can hold hundreds of keys: stay polite.
 _MAX_VERIFY_RATE: Final = 10.0
 
@@ -129,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if args.update_baseline:
         baselines.write_baseline(args.baseline, reported)
         print(f"nbkit: wrote {len(reported)} finding(s) to {args.baseline}", file=sys.stderr)
-        return _EXIT_ERROR if errors else _EXIT_OK
+        return EXIT_ERROR if errors else EXIT_OK
     report = renderer(args.format)(shown)
     if args.output is not None:
         try:
@@ -139,8 +136,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report)
     if errors:
-        return _EXIT_ERROR
-    return _EXIT_FOUND if reported else _EXIT_OK
+        return EXIT_ERROR
+    return EXIT_FAILED if reported else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,30 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Building only this parser keeps the other sub-commands' imports out of the
     audit's start-up time, which matters in pre-commit hooks and benchmarks.
     """
-    parser = _Parser(prog="audit.py", description=HELP)
+    parser = Parser(prog="audit.py", description=HELP)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     configure(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except NbkitError as err:
-        print(f"nbkit: error: {err}", file=sys.stderr)
-        return _EXIT_ERROR
-    except KeyboardInterrupt:
-        print("nbkit: interrupted", file=sys.stderr)
-        return 130
-    except Exception as err:
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"nbkit: internal error: {type(err).__name__}: {err} (rerun with --debug)",
-            file=sys.stderr,
-        )
-        return _EXIT_ERROR
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one line, as `nbkit` does."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(_EXIT_ERROR, f"nbkit: error: {message} (see {self.prog} --help)\n")
+    parser.set_defaults(run=run)
+    return run_parsed(parser.parse_args(argv))

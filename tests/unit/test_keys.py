@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nbkit.keys import BODY_ALPHABET, BODY_LENGTH, PREFIX, fingerprint, new_key, redact
+from nbkit.keys import (
+    BODY_ALPHABET,
+    BODY_LENGTH,
+    PREFIX,
+    fingerprint,
+    new_key,
+    redact,
+    redact_text,
+)
 
 bodies = st.text(alphabet=BODY_ALPHABET + "-_", min_size=0, max_size=80)
 
@@ -46,3 +54,12 @@ def test_redacted_long_key_keeps_its_ends() -> None:
 
 def test_short_key_shows_no_body() -> None:
     assert redact("nb_abc") == "nb_…"
+
+
+def test_redact_text_hides_every_key_in_a_message() -> None:
+    first, second = new_key(), new_key()
+    text = redact_text(f"GET /x?api_key={first} failed; header {second}; nb_epoch is fine")
+    assert first not in text
+    assert second not in text
+    assert redact(first) in text
+    assert "nb_epoch" in text
