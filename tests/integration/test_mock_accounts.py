@@ -14,12 +14,6 @@ from nbkit.mock import ControlClient, MockSettings, RunningMock, serve
 
 
 @pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    with serve(state_dir=tmp_path_factory.mktemp("mock")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def client(mock: RunningMock) -> Iterator[httpx.Client]:
     context = ssl.create_default_context(cafile=str(mock.ca_bundle))
     with httpx.Client(base_url=mock.base_url, verify=context) as http:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from nbkit.keys import new_key
-from nbkit.mock import RunningMock, serve
+from nbkit.mock import RunningMock
 
 PLAN_MESSAGE = (
     "API access requires the API plan (\u20ac59.99/mo). Please upgrade your subscription."
@@ -35,12 +35,6 @@ CONDITIONS = {
     "valid-key": ("NB_API_KEY", 200, None),
 }
 METHODS = ("bearer", "header", "query")
-
-
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    with serve(state_dir=tmp_path_factory.mktemp("mock")) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from nbkit.mock import RunningMock, serve
+from nbkit.mock import RunningMock
 
 T2V, I2V, STATUS = "text-to-video.php", "image-to-video.php", "video-status.php"
-
-
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    with serve(state_dir=tmp_path_factory.mktemp("mock"), http_port=0) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

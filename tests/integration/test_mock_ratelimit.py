@@ -9,16 +9,10 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from nbkit.mock import RunningMock, serve
+from nbkit.mock import RunningMock
 
 T2V, I2V, STATUS = "text-to-video.php", "image-to-video.php", "video-status.php"
 LIMITED = "Rate limit exceeded. You have generated 30 videos in the last 30 minutes."
-
-
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    with serve(state_dir=tmp_path_factory.mktemp("mock")) as running:
-        yield running
 
 
 @pytest.fixture

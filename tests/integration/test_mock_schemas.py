@@ -81,12 +81,6 @@ def _check(response: httpx.Response) -> None:
     assert_documented(path, response.status_code, response.json())
 
 
-@pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    with serve(state_dir=tmp_path_factory.mktemp("mock"), http_port=0) as running:
-        yield running
-
-
 def _client(mock: RunningMock, **headers: str) -> httpx.Client:
     context = ssl.create_default_context(cafile=str(mock.ca_bundle))
     return httpx.Client(
