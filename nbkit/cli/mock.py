@@ -130,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--state-dir {state_dir}: not a directory")
     env_file = args.env_file or state_dir / _ENV_FILE_NAME
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    # A shell starts background jobs with SIGINT ignored, and Python keeps that:
+    # Ctrl-C (or `kill -INT`) must stop the mock however it was started.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with serve(
             state_dir=state_dir,
@@ -152,4 +155,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     return 0
