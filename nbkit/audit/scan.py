@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Final, TypeVar
 
 from nbkit.audit.allowlist import Config, apply_suppressions
 from nbkit.audit.baseline import Baseline
@@ -77,6 +77,9 @@ class Outcome:
         return tuple(f for f in self.findings if f.verdict in wanted and f.suppressed_by is None)
 
 
+_Part = TypeVar("_Part")
+
+
 def _jobs(options: Options) -> int:
     if options.jobs:
         return options.jobs
@@ -104,15 +107,23 @@ def _batches(items: Iterator[Entry | Problem], sink: list[Problem]) -> Iterator[
         yield batch
 
 
-def _progress(parts: Iterator[Batch], enabled: bool) -> Iterator[Batch]:
+def _progress(
+    parts: Iterator[_Part],
+    *,
+    enabled: bool,
+    size: Callable[[_Part], int],
+    unit: str,
+    total: int | None = None,
+) -> Iterator[_Part]:
     if not enabled:
         yield from parts
         return
     from tqdm import tqdm  # only a terminal gets a progress bar
 
-    with tqdm(unit="file", file=sys.stderr, leave=False) as bar:
+    # delay: a scan that ends within a second never draws one.
+    with tqdm(total=total, unit=unit, file=sys.stderr, leave=False, delay=1.0) as bar:
         for part in parts:
-            bar.update(part.files)
+            bar.update(size(part))
             yield part
 
 
@@ -129,7 +140,9 @@ def _scan_tree(options: Options, settings: Settings) -> Batch:
         parts: Iterator[Batch] = (scan_entries(entries, settings) for entries in batches)
     else:
         parts = parallel_map(scan_entries, batches, settings, _jobs(options))
-    for part in _progress(parts, options.progress):
+    for part in _progress(
+        parts, enabled=options.progress, size=lambda batch: batch.files, unit="file"
+    ):
         result.add(part)
     result.problems.extend(walked)
     return result
@@ -193,7 +206,13 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
         else:
             tasks = [(repo, chunk) for chunk in _chunks(objects, jobs * _CHUNKS_PER_JOB)]
             parts = parallel_map(_scan_objects, tasks, settings, jobs)
-        for part in parts:
+        for part in _progress(
+            parts,
+            enabled=options.progress,
+            size=lambda part: part.batch.files,
+            unit="object",
+            total=len(oids),
+        ):
             result.add(part.batch)
             hits.update(part.hits)
         places = log.introductions(set(hits))
