@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from nbkit.contract import load_auth_table, validator
 from nbkit.keys import PREFIX, new_key
-from nbkit.strategies import (
+from nbkit.strategies.auth import (
     CASES,
     LONG_MIN,
     AuthCase,

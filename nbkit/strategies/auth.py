@@ -1,12 +1,4 @@
-"""Hypothesis strategies for Nano Banana Video keys and auth requests, labelled by auth.yaml.
-
-Usable from any project's tests::
-
-    from hypothesis import given
-    from nbkit.strategies import AuthKeys, auth_requests
-
-    @given(auth_requests(AuthKeys(valid=os.environ["NB_API_KEY"])))
-    def test_my_gateway(request): ...
+"""Hypothesis strategies for keys and auth requests, each labelled by auth.yaml.
 
 Every `AuthRequest` carries `label`: the id of the `contracts/auth.yaml`
 condition it falls under (`unknown-key`, `authorization-not-bearer`, ...), or
