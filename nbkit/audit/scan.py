@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -90,7 +91,8 @@ def _jobs(options: Options) -> int:
         busy = os.getloadavg()[0]
     except OSError:
         busy = 0.0
-    return max(1, min(cores, round(cores - busy)))
+    # A partly free core still takes a worker: a scan's own previous run raises the load.
+    return max(1, min(cores, math.ceil(cores - busy)))
 
 
 def _batches(items: Iterator[Entry | Problem], sink: list[Problem]) -> Iterator[list[Entry]]:
@@ -165,30 +167,20 @@ def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPa
             if found or trouble:
                 part.hits[obj.oid] = (found, trouble)
             continue
-        author, date, start = history.commit_message(obj.data)
-        for candidate in find_candidates(obj.data[start:], settings.pattern):
+        # Most messages hold no candidate: parse the author and date only for those that do.
+        candidates = find_candidates(history.message(obj.data), settings.pattern)
+        if not candidates:
+            continue
+        author, date, _ = history.commit_message(obj.data)
+        for candidate in candidates:
             finding = make_finding(candidate, f"<{obj.kind} message>", settings, part.batch.keys)
             where = replace(finding.location, commit=obj.oid, author=author, date=date)
             part.batch.findings.append(replace(finding, location=where))
     return part
 
 
-def _chunks(objects: list[tuple[str, str, int]], count: int) -> list[list[str]]:
-    """Contiguous runs of about equal bytes: pack order keeps git's delta chains warm."""
-    share = sum(size for _, _, size in objects) / count + 1
-    chunks: list[list[str]] = [[]]
-    filled = 0
-    for oid, _, size in objects:
-        if filled >= share:
-            chunks.append([])
-            filled = 0
-        chunks[-1].append(oid)
-        filled += size
-    return chunks
-
-
 def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
-    history.require_repository(repo)
+    # The log starts first: it runs on a free core while the objects are listed.
     with history.CommitLog(repo) as log:
         objects = history.list_objects(repo)
         jobs = _jobs(options)
@@ -204,8 +196,8 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
         if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
             parts: Iterator[_HistoryPart] = iter([_scan_objects((repo, oids), settings)])
         else:
-            tasks = [(repo, chunk) for chunk in _chunks(objects, jobs * _CHUNKS_PER_JOB)]
-            parts = parallel_map(_scan_objects, tasks, settings, jobs)
+            chunks = history.split_objects(objects, jobs * _CHUNKS_PER_JOB)
+            parts = parallel_map(_scan_objects, [(repo, c) for c in chunks], settings, jobs)
         for part in _progress(
             parts,
             enabled=options.progress,

@@ -24,13 +24,15 @@ __all__ = [
     "Introduction",
     "commit_message",
     "list_objects",
+    "message",
     "read_objects",
     "require_repository",
+    "split_objects",
     "staged_files",
 ]
 
 _RECORD: Final = b"\x01"
-_NO_BLOB: Final = "0" * 40
+_NO_BLOB: Final = b"0" * 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +60,16 @@ def _git(repo: str, *args: str) -> list[str]:
     return ["git", "-C", repo, "-c", "core.quotePath=false", *args]
 
 
+def _cannot_run(err: OSError) -> InputError:
+    return InputError(f"git: cannot run ({err.strerror}); install git")
+
+
 def require_repository(repo: str) -> None:
     """Raise InputError unless repo is inside a git work tree or repository."""
     try:
         result = subprocess.run(_git(repo, "rev-parse", "--git-dir"), capture_output=True)
     except OSError as err:
-        raise InputError(f"git: cannot run ({err.strerror}); install git") from err
+        raise _cannot_run(err) from err
     if result.returncode != 0:
         raise InputError(f"{repo}: not a git repository; drop --git/--staged or point at one")
 
@@ -80,18 +86,44 @@ def _read_batch(stream: IO[bytes]) -> Iterator[GitObject]:
 
 
 def list_objects(repo: str) -> list[tuple[str, str, int]]:
-    """(id, type, size) of every blob, commit and tag, in pack order; trees are left out."""
+    """(id, type, size) of every blob, commit and tag, in reverse pack order; no trees.
+
+    A delta's base sits before it in a pack, and git caches a base only when it
+    unpacks it for a delta, not when it is read on its own: read back to front,
+    every base is inflated once, which makes `cat-file --batch` about a third faster.
+    Raises InputError when git cannot run or repo is not a repository.
+    """
     fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
     cmd = _git(repo, "cat-file", "--batch-all-objects", "--unordered", fmt)
-    result = subprocess.run(cmd, capture_output=True, check=False)
+    try:
+        result = subprocess.run(cmd, capture_output=True, check=False)
+    except OSError as err:
+        raise _cannot_run(err) from err
     if result.returncode != 0:
+        # Checked only on failure: a `git rev-parse` up front would delay every scan.
+        require_repository(repo)
         raise InputError(f"{repo}: git cat-file failed (exit {result.returncode})")
     objects: list[tuple[str, str, int]] = []
     for line in result.stdout.decode().splitlines():
         oid, kind, size = line.split()
         if kind != "tree":
             objects.append((oid, kind, int(size)))
+    objects.reverse()
     return objects
+
+
+def split_objects(objects: list[tuple[str, str, int]], count: int) -> list[list[str]]:
+    """Contiguous runs of about equal bytes: listing order keeps git's delta chains warm."""
+    share = sum(size for _, _, size in objects) / count + 1
+    chunks: list[list[str]] = [[]]
+    filled = 0
+    for oid, _, size in objects:
+        if filled >= share:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(oid)
+        filled += size
+    return chunks
 
 
 def read_objects(repo: str, oids: list[str]) -> Iterator[GitObject]:
@@ -111,6 +143,12 @@ def _iso_date(timestamp: bytes, offset: bytes) -> str:
     minutes = int(offset[1:3] or 0) * 60 + int(offset[3:5] or 0)
     zone = timezone(sign * timedelta(minutes=minutes))
     return datetime.fromtimestamp(int(timestamp), zone).isoformat()
+
+
+def message(data: bytes) -> bytes:
+    """A commit's or tag's message: what follows its header's blank line."""
+    head_end = data.find(b"\n\n")
+    return b"" if head_end < 0 else data[head_end + 2 :]
 
 
 def commit_message(data: bytes) -> tuple[str, str, int]:
@@ -141,7 +179,11 @@ class CommitLog:
             "--format=%x01%H%x00%an%x00%aI",
         )  # fmt: skip
         self._output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
-        self._proc = subprocess.Popen(cmd, stdout=self._output, stderr=subprocess.DEVNULL)
+        try:
+            self._proc = subprocess.Popen(cmd, stdout=self._output, stderr=subprocess.DEVNULL)
+        except OSError as err:
+            self._output.close()
+            raise _cannot_run(err) from err
 
     def __enter__(self) -> CommitLog:
         return self
@@ -158,15 +200,16 @@ class CommitLog:
             return {}
         self._proc.wait()
         self._output.seek(0)
+        wanted = {oid.encode() for oid in oids} - {_NO_BLOB}
         found: dict[tuple[str, str], Introduction] = {}
         # git log lists newest first, so a later record for the same (blob, path) is older.
         for age, record in enumerate(self._output.read().split(_RECORD)[1:]):
             parts = record.split(b"\0")
-            commit, author, date = (part.decode("utf-8", "replace") for part in parts[:3])
             for index in range(3, len(parts) - 1, 2):
-                meta = parts[index].strip().split()
-                if len(meta) < 5 or meta[3].decode() == _NO_BLOB or meta[3].decode() not in oids:
-                    continue
+                meta = parts[index].split()
+                if len(meta) < 5 or meta[3] not in wanted:
+                    continue  # most records touch no blob with a hit: decode nothing
+                commit, author, date = (part.decode("utf-8", "replace") for part in parts[:3])
                 path = parts[index + 1].decode("utf-8", "surrogateescape")
                 found[(meta[3].decode(), path)] = Introduction(commit, path, author, date, age)
         result: dict[str, list[Introduction]] = {}

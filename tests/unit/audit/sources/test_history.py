@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from nbkit.audit.sources.history import _read_batch, commit_message
+from nbkit.audit.sources.history import _read_batch, commit_message, message, split_objects
 
 
 def test_commit_message_gives_author_date_and_message_offset() -> None:
@@ -18,6 +18,19 @@ def test_commit_message_gives_author_date_and_message_offset() -> None:
     assert author == "Ada Lovelace"
     assert date == "2026-01-02T04:34:05+01:30"
     assert raw[offset:] == b"subject line\n\nbody\n"
+    assert message(raw) == raw[offset:]
+
+
+def test_an_object_without_a_blank_line_has_no_message() -> None:
+    raw = b"tree x\nauthor A <a@x> 0 +0000\n"
+    assert message(raw) == b"" == raw[commit_message(raw)[2] :]
+
+
+def test_split_objects_keeps_the_listing_order_in_runs_of_about_equal_bytes() -> None:
+    objects = [(f"o{n}", "blob", size) for n, size in enumerate([5, 5, 5, 5, 10, 1, 1])]
+    chunks = split_objects(objects, 2)
+    assert chunks == [["o0", "o1", "o2", "o3"], ["o4", "o5", "o6"]]
+    assert split_objects(objects, 1) == [[oid for oid, _, _ in objects]]
 
 
 def test_tag_objects_use_the_tagger() -> None:
