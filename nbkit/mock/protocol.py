@@ -60,38 +60,65 @@ def _is_head_too_large(pending: bytes) -> bool:
     return end > MAX_HEAD_BYTES or (end == -1 and len(pending) > MAX_HEAD_BYTES)
 
 
+class _HeadGuard:
+    """A request head must arrive within `head_timeout` (408), and a refusal ends the connection.
+
+    Mixed in before uvicorn's protocol classes, which provide `loop` and `transport`.
+    """
+
+    head_timeout: float
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    _head_timer: asyncio.TimerHandle | None = None
+    _refused = False
+
+    def _waiting_for_head(self) -> bool:
+        raise NotImplementedError
+
+    def _start_head_timer(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._waiting_for_head() and not self.transport.is_closing():
+            self._refuse(408)
+
+    def _refuse(self, status: int) -> None:
+        if not self._refused:
+            self._refused = True
+            self._cancel_head_timer()
+            self.transport.write(_envelope_response(status))
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
 def _h11_class(injector: FaultInjector | None, head_timeout: float) -> type[asyncio.Protocol]:
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class EnvelopeH11Protocol(H11Protocol):
-        _head_timer: asyncio.TimerHandle | None = None
-        _refused = False
-
+    class EnvelopeH11Protocol(_HeadGuard, H11Protocol):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(cast(asyncio.Transport, transport))
-            self._head_timer = self.loop.call_later(head_timeout, self._head_timed_out)
+            self._start_head_timer()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._cancel_head_timer()
-            super().connection_lost(exc)
-
-        def _cancel_head_timer(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_timed_out(self) -> None:
-            self._head_timer = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self._refuse(408)
+        def _waiting_for_head(self) -> bool:
+            return self.conn.their_state is h11.IDLE
 
         def data_received(self, data: bytes) -> None:
             if self._refused:
                 return
             idle = self.conn.their_state is h11.IDLE
-            if idle and self._head_timer is None:
-                self._head_timer = self.loop.call_later(head_timeout, self._head_timed_out)
+            if idle:
+                self._start_head_timer()
             if injector and idle and _starts_api_request(data) and injector.should_drop():
                 self.transport.abort()
                 return
@@ -117,46 +144,27 @@ def _h11_class(injector: FaultInjector | None, head_timeout: float) -> type[asyn
             hint = getattr(sys.exc_info()[1], "error_status_hint", 400)
             self._refuse(hint if hint in _REASONS else 400)
 
-        def _refuse(self, status: int) -> None:
-            if not self._refused:
-                self._refused = True
-                self._cancel_head_timer()
-                self.transport.write(_envelope_response(status))
-                self.transport.close()
-
+    EnvelopeH11Protocol.head_timeout = head_timeout
     return EnvelopeH11Protocol
 
 
 def _httptools_class(injector: FaultInjector | None, head_timeout: float) -> type[asyncio.Protocol]:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
+    class EnvelopeHttpToolsProtocol(_HeadGuard, HttpToolsProtocol):
         # Bytes received since the current request began, while its head is
         # incomplete; httptools itself has no limit on the head.
         _head_bytes = 0
         _in_head = True
-        _head_timer: asyncio.TimerHandle | None = None
-        _refused = False
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             # uvloop's transports quack like asyncio.Transport without subclassing it.
             coalescing = _CoalescingTransport(cast(asyncio.Transport, transport))
             super().connection_made(coalescing)  # type: ignore[arg-type]
-            self._head_timer = self.loop.call_later(head_timeout, self._head_timed_out)
+            self._start_head_timer()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._cancel_head_timer()
-            super().connection_lost(exc)
-
-        def _cancel_head_timer(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
-        def _head_timed_out(self) -> None:
-            self._head_timer = None
-            if self._in_head and not self.transport.is_closing():
-                self._refuse(408)
+        def _waiting_for_head(self) -> bool:
+            return self._in_head
 
         def on_headers_complete(self) -> None:
             self._in_head = False
@@ -181,8 +189,7 @@ def _httptools_class(injector: FaultInjector | None, head_timeout: float) -> typ
             self._unset_keepalive_if_required()
             if self._in_head:
                 self._head_bytes += len(data)
-                if self._head_timer is None:
-                    self._head_timer = self.loop.call_later(head_timeout, self._head_timed_out)
+                self._start_head_timer()
             try:
                 self.parser.feed_data(data)
             except Exception as err:
@@ -194,13 +201,7 @@ def _httptools_class(injector: FaultInjector | None, head_timeout: float) -> typ
             if self._in_head and self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse(431)
 
-        def _refuse(self, status: int) -> None:
-            if not self._refused:
-                self._refused = True
-                self._cancel_head_timer()
-                self.transport.write(_envelope_response(status))
-                self.transport.close()
-
+    EnvelopeHttpToolsProtocol.head_timeout = head_timeout
     return EnvelopeHttpToolsProtocol
 
 
