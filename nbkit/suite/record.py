@@ -60,6 +60,12 @@ class Recorder:
     def add(self, observation: Observation) -> None:
         self.observations.append(observation)
 
+    def settle(self, observation: Observation, *, where: str) -> None:
+        """Add an observation; a failed one fails the calling check, saying where."""
+        self.add(observation)
+        if observation.verdict == Verdict.FAIL:
+            raise AssertionError(f"{where}: {observation.reason}; observed {observation.observed}")
+
     def skip(self, *, method: str, case: str, label: str, operation: str, reason: str) -> None:
         """A cell that could not run, with the reason (a missing variable, no spending)."""
         self.add(Observation(method, case, label, operation, "", reason, Verdict.SKIP, reason))
