@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import secrets
 import string
 from collections import Counter
@@ -89,6 +90,8 @@ _PLACEHOLDER_WORDS: Final = frozenset(
         "sample", "redacted", "insert", "todo", "fixme", "test", "secret", "apikey", "xxx",
     }
 )  # fmt: skip
+# Other services' `nb_sk_` keys, with Stripe-style mode parts.
+_VENDOR_PREFIX: Final = re.compile(r"sk_(?:test_|live_)?")
 _TEMPLATE_OPENERS: Final = ("${", "{{", "<", "%(", "$")
 _REPEAT_RUN: Final = 8
 _SEQUENCE_RUN: Final = 8
@@ -107,8 +110,13 @@ def is_template_syntax(body: str, ctx: Context) -> bool:
 
 
 def has_placeholder_word(body: str, ctx: Context) -> bool:
-    """A `_`- or `-`-separated part of the body is a placeholder word such as YOUR or HERE."""
-    parts = body.replace("-", "_").lower().split("_")
+    """A `_`- or `-`-separated part of the body is a placeholder word such as YOUR or HERE.
+
+    A vendor's key prefix does not count: `sk_test_` marks a real test-mode key.
+    """
+    vendor = _VENDOR_PREFIX.match(body)
+    rest = body[vendor.end() :] if vendor else body
+    parts = rest.replace("-", "_").lower().split("_")
     return any(part in _PLACEHOLDER_WORDS for part in parts)
 
 
@@ -203,8 +211,11 @@ CLASSIFIERS: Final = (
     Classifier(
         "placeholder-word", Verdict.PLACEHOLDER, has_placeholder_word,
         "a placeholder word such as YOUR, HERE, EXAMPLE or CHANGEME",
-        ("your_key_here", "REPLACE_WITH_YOUR_KEY", "example-key-0000", "dummy_value_1"),
-        ("samples_per_epoch", "yourself", *_RANDOM_KEYS),
+        (
+            "your_key_here", "REPLACE_WITH_YOUR_KEY", "example-key-0000", "dummy_value_1",
+            "sk_test_your_key",
+        ),
+        ("samples_per_epoch", "yourself", RandomBody(_BASE62, 32, "sk_test_"), *_RANDOM_KEYS),
     ),
     Classifier(
         "repeated-chars", Verdict.PLACEHOLDER, has_repeated_chars,
@@ -227,7 +238,11 @@ CLASSIFIERS: Final = (
     Classifier(
         "other-vendor-key", Verdict.OTHER_VENDOR, is_other_vendor_key,
         "an nb_sk_ key of another service",
-        (RandomBody(_BASE62, 32, prefix="sk_"), RandomBody(_HEX, 40, prefix="sk_live_")),
+        (
+            RandomBody(_BASE62, 32, prefix="sk_"),
+            RandomBody(_HEX, 40, prefix="sk_live_"),
+            RandomBody(_BASE62, 32, prefix="sk_test_"),
+        ),
         ("samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
