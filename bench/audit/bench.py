@@ -374,7 +374,7 @@ def main() -> int:
         "--work", type=Path, default=Path(tempfile.gettempdir()) / "nbkit-audit-bench"
     )
     parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per tool; the median counts")
     parser.add_argument(
         "--detect-secrets-mb", type=int, default=20, help="subset size for detect-secrets; 0 skips"
     )
@@ -394,6 +394,9 @@ def main() -> int:
         history_keys = _fast_import(repo, rng.sample(sources, args.repo_files), args.commits, rng)
         planted_file.write_text(json.dumps({"tree": tree_keys, "history": history_keys}))
     planted = json.loads(planted_file.read_text())
+    # pip compiles an installed package's bytecode; a checkout may lack it (for instance
+    # with PYTHONDONTWRITEBYTECODE set), and then every timed start would compile nbkit.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "nbkit")], check=True)
     corpus_mb = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
     pack = subprocess.run(
         ["git", "-C", str(repo), "count-objects", "-v"], capture_output=True, text=True

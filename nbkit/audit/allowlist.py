@@ -10,21 +10,14 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from nbkit.audit.classify import DEFAULT_MIN_LENGTH
 from nbkit.audit.detect import DEFAULT_BODY, compile_pattern
 from nbkit.audit.finding import Finding, Suppression, Verdict
+from nbkit.audit.ignore import IgnoreRules
 from nbkit.errors import InputError
 from nbkit.types import JSON
-
-if TYPE_CHECKING:
-    import pathspec
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["Config", "apply_suppressions", "load_config"]
 
@@ -43,13 +36,9 @@ class Config:
     include_other_vendor: bool = False
     source: str | None = field(default=None, compare=False)
 
-    def skip_spec(self) -> pathspec.GitIgnoreSpec | None:
+    def skip_spec(self) -> IgnoreRules | None:
         """The skip patterns as a gitignore-style matcher, or None when there are none."""
-        if not self.skip:
-            return None
-        import pathspec  # imported late: most scans have no skip patterns
-
-        return pathspec.GitIgnoreSpec.from_lines(self.skip)
+        return IgnoreRules(self.skip) if self.skip else None
 
 
 def _string_list(value: JSON, name: str, where: str) -> tuple[str, ...]:
@@ -60,6 +49,12 @@ def _string_list(value: JSON, name: str, where: str) -> tuple[str, ...]:
 
 def load_config(path: Path) -> Config:
     """Read `[tool.nbkit.audit]` from a pyproject.toml; a missing table gives the defaults."""
+    # Imported here: most scans have no pyproject.toml, and start-up time counts.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     where = str(path)
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -7,19 +7,17 @@ and the raw key leaves this module only in `Batch.keys`, which is filled for
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import Final
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.detect import SNIFF_BYTES, Candidate, find_candidates, is_binary
+from nbkit.audit.detect import Candidate, find_candidates, holds_no_candidate, is_binary
 from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
 from nbkit.audit.sources.archive import Budget, Limits, archive_kind, members
-from nbkit.audit.sources.tree import Entry
+from nbkit.audit.sources.tree import Entry, Subtree, walk_subtree
 from nbkit.keys import PREFIX_BYTES, fingerprint, redact
 
 __all__ = [
@@ -27,9 +25,9 @@ __all__ = [
     "Batch",
     "Settings",
     "make_finding",
-    "parallel_map",
     "scan_content",
     "scan_entries",
+    "scan_part",
 ]
 
 KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
@@ -37,8 +35,6 @@ _STREAM_KINDS: Final = frozenset({"gzip", "bzip2", "xz"})
 # Most files are smaller than this: one read() call, no fstat.
 _FIRST_READ: Final = 1 << 16
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-_Task = TypeVar("_Task")
-_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +131,7 @@ def _read(entry: Entry, settings: Settings) -> bytes | Problem | None:
         size = len(data) if len(data) < _FIRST_READ else os.fstat(handle).st_size
         if size > settings.max_file_size:
             return Problem(entry.display, f"larger than --max-file-size ({size} bytes); skipped")
-        if is_binary(data[:SNIFF_BYTES]) and archive_kind(data) is None:
+        if is_binary(data) and archive_kind(data) is None:
             return None
         if len(data) < _FIRST_READ:
             return data
@@ -147,52 +143,35 @@ def _read(entry: Entry, settings: Settings) -> bytes | Problem | None:
         os.close(handle)
 
 
-def scan_entries(entries: Iterable[Entry], settings: Settings) -> Batch:
-    """Read and scan files; unreadable ones become problems and the rest go on."""
+def scan_entries(items: Iterable[Entry | Problem], settings: Settings) -> Batch:
+    """Read and scan files; problems met on the walk are kept, and unreadable files become
+    problems while the rest go on."""
     batch = Batch()
-    for entry in entries:
-        data = _read(entry, settings)
+    problems = batch.problems
+    files = bytes_read = 0
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        data = _read(item, settings)
+        if data is None:  # binary
+            files += 1
+            continue
         if isinstance(data, Problem):
-            batch.problems.append(data)
+            problems.append(data)
             continue
-        batch.files += 1
-        if data is None:
-            continue
-        batch.bytes_read += len(data)
-        found, trouble = scan_content(data, entry.display, settings, batch.keys)
+        files += 1
+        bytes_read += len(data)
+        if holds_no_candidate(data) and archive_kind(data) is None:
+            continue  # most files: plain text without a marker
+        found, trouble = scan_content(data, item.display, settings, batch.keys)
         batch.findings.extend(found)
-        batch.problems.extend(trouble)
+        problems.extend(trouble)
+    batch.files = files
+    batch.bytes_read = bytes_read
     return batch
 
 
-_worker_settings: Settings | None = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings  # one value per worker process, set once when it starts
-    _worker_settings = settings
-
-
-def _call(function: Callable[[_Task, Settings], _Result], task: _Task) -> _Result:
-    assert _worker_settings is not None
-    return function(task, _worker_settings)
-
-
-def parallel_map(
-    function: Callable[[_Task, Settings], _Result],
-    tasks: Iterable[_Task],
-    settings: Settings,
-    jobs: int,
-) -> Iterator[_Result]:
-    """function(task, settings) for every task, over `jobs` worker processes, in any order."""
-    import multiprocessing  # small scans never start workers, so never pay for the import
-    import threading
-
-    # fork hands the settings to the workers for free, but forking a process that runs
-    # threads (a test server, say) can deadlock; then forkserver, which pickles them.
-    method = None
-    if sys.platform.startswith("linux"):
-        method = "fork" if threading.active_count() == 1 else "forkserver"
-    context = multiprocessing.get_context(method)
-    with context.Pool(jobs, _init_worker, (settings,)) as pool:
-        yield from pool.imap_unordered(functools.partial(_call, function), tasks)
+def scan_part(part: Subtree | list[Entry | Problem], settings: Settings) -> Batch:
+    """Scan a share of a tree: a subtree, walked here, or files already found."""
+    return scan_entries(walk_subtree(part) if isinstance(part, Subtree) else part, settings)

@@ -1,17 +1,21 @@
 """Find candidates (nb_ matches not yet classified) in bytes, plain or encoded.
 
-Content stays bytes. The pattern starts with the literal `nb_`, which lets the
-regex engine jump between candidates at memory speed; the left token boundary
-is checked here in code because a look-behind in front of the literal makes
-the search about 25 times slower.
+Content stays bytes. One Hyperscan pass finds every place a candidate can
+start, plain `nb_` and its base64 forms alike, several times faster than one
+`bytes.find` pass per marker; the key-body rule (a Python regex, configurable)
+then runs only at those places. The left token boundary is checked in code.
 """
 
 from __future__ import annotations
 
 import binascii
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, cast
+
+import hyperscan
 
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX_BYTES
@@ -22,6 +26,7 @@ __all__ = [
     "Candidate",
     "compile_pattern",
     "find_candidates",
+    "holds_no_candidate",
     "is_at_boundary",
     "is_binary",
     "text_view",
@@ -42,14 +47,15 @@ _TEMPLATE: Final = (
 _ALLOW_MARKER: Final = b"nbkit: allow"
 _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
-# `nb_` base64-encoded at each of the three byte alignments, keeping only the characters
-# that do not depend on the neighbouring bytes: (rarest character, its offset in the
-# marker, marker, where the marker sits in its 4-character group).
-_BASE64_ANCHORS: Final = ((b"J", 2, b"bmJf", 0), (b"X", 2, b"5iX", 2), (b"Y", 1, b"uYl", 3))
+# Where a candidate can start: the plain prefix, and `nb_` base64-encoded at each of the
+# three byte alignments, keeping only the characters that do not depend on the
+# neighbouring bytes. (marker, where it sits in its 4-character base64 group; None: plain)
+_MARKERS: Final = ((PREFIX_BYTES, None), (b"bmJf", 0), (b"5iX", 2), (b"uYl", 3))
 _BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
 # The encoded key: bounded, since a key body is at most a few hundred characters.
 _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
 SNIFF_BYTES: Final = 8000
+_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _SNIFF: Final = SNIFF_BYTES
 
 
@@ -106,16 +112,16 @@ def _looks_like_utf16(sample: bytes) -> str | None:
 def is_binary(head: bytes) -> bool:
     """Whether content that starts with head is binary: a NUL byte, and not UTF-16 text."""
     # find() with bounds: slicing would copy the block for every file.
-    if head.find(b"\x00", 0, _SNIFF) < 0 or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.find(b"\x00", 0, _SNIFF) < 0 or head.startswith(_BOMS):
         return False
     return _looks_like_utf16(head[:_SNIFF]) is None
 
 
 def text_view(data: bytes) -> tuple[bytes, str] | None:
     """The bytes to search and their encoding label, or None for binary content."""
-    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
         return data, "raw"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_BOMS):
         codec = "utf-16"
     else:
         found = _looks_like_utf16(data[:_SNIFF])
@@ -131,22 +137,26 @@ def _line_bounds(data: bytes, start: int) -> tuple[int, int]:
     return begin, len(data) if end < 0 else end
 
 
-def _scan(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Candidate]:
+def _scan(
+    data: bytes, starts: list[int], pattern: re.Pattern[bytes], encoding: str
+) -> list[Candidate]:
     found: list[Candidate] = []
-    pos = counted_to = 0
+    end = counted_to = 0
     line = 1
-    while (match := pattern.search(data, pos)) is not None:
-        start = match.start()
-        if not is_at_boundary(data, start):
-            pos = start + 1
+    for start in sorted(starts):
+        # Hits come in order; one inside the previous candidate is part of it.
+        if start < end or not is_at_boundary(data, start):
+            continue
+        match = pattern.match(data, start)
+        if match is None:
             continue
         line += data.count(b"\n", counted_to, start)
         counted_to = start
-        begin, end = _line_bounds(data, start)
+        begin, line_end = _line_bounds(data, start)
         column = len(data[begin:start].decode("utf-8", "replace")) + 1
-        allowed = _ALLOW_MARKER in data[begin:end]
+        allowed = _ALLOW_MARKER in data[begin:line_end]
         found.append(Candidate(match.group(), line, column, encoding, allowed))
-        pos = match.end()
+        end = match.end()
     return found
 
 
@@ -163,21 +173,65 @@ def _decode_base64(run: bytes) -> bytes | None:
         return None
 
 
-def _base64_markers(data: bytes) -> list[int]:
-    """Offsets of the 4-character base64 groups where `nb_` starts, at any alignment.
+@functools.cache
+def _marker_database() -> hyperscan.Database:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    # Hyperscan takes regexes: escape every byte, so the markers stay literals.
+    expressions = [b"".join(b"\\x%02x" % byte for byte in marker) for marker, _ in _MARKERS]
+    database.compile(
+        expressions=expressions,
+        ids=list(range(len(_MARKERS))),
+        elements=len(_MARKERS),
+        flags=[0] * len(_MARKERS),
+    )
+    return database
 
-    Each marker is found through its rarest character with single-byte find(), which
-    runs at memchr speed; three plain searches for the markers cost seven times more.
+
+class _Engine(threading.local):
+    """The compiled markers and a scratch space: a scratch serves one scan at a time."""
+
+    def __init__(self) -> None:
+        self.database = _marker_database()
+        self.scratch = hyperscan.Scratch(self.database)
+
+
+_engine = _Engine()
+
+
+def _collect(marker: int, _start: int, end: int, _flags: int, found: object) -> None:
+    cast("list[tuple[int, int]]", found).append((marker, end))
+
+
+def _hits(data: bytes) -> list[tuple[int, int]]:
+    """(marker index, end offset) of every marker in data."""
+    hits: list[tuple[int, int]] = []
+    engine = _engine
+    engine.database.scan(data, match_event_handler=_collect, context=hits, scratch=engine.scratch)
+    return hits
+
+
+def holds_no_candidate(data: bytes) -> bool:
+    """True for plain text without a marker, the common case, answered in one quick pass.
+
+    False means the full search has to decide: a marker, or binary or UTF-16 content.
     """
-    found: list[int] = []
-    for anchor, offset, marker, group in _BASE64_ANCHORS:
-        pos = data.find(anchor, offset)
-        while pos >= 0:
-            start = pos - offset
-            if start >= group and data.startswith(marker, start):
-                found.append(start - group)
-            pos = data.find(anchor, pos + 1)
-    return found
+    if data.find(b"\x00", 0, _SNIFF) >= 0 or data.startswith(_BOMS):
+        return False
+    return not _hits(data)
+
+
+def _markers(data: bytes) -> tuple[list[int], list[int]]:
+    """Offsets where `nb_` starts, and of the base64 groups where an encoded `nb_` starts."""
+    plain: list[int] = []
+    groups: list[int] = []
+    for index, end in _hits(data):
+        marker, group = _MARKERS[index]
+        start = end - len(marker)
+        if group is None:
+            plain.append(start)
+        elif start >= group:
+            groups.append(start - group)
+    return plain, groups
 
 
 def _scan_base64(data: bytes, pattern: re.Pattern[bytes], groups: list[int]) -> list[Candidate]:
@@ -196,7 +250,7 @@ def _scan_base64(data: bytes, pattern: re.Pattern[bytes], groups: list[int]) -> 
         line = data.count(b"\n", 0, group) + 1
         column = len(data[begin:start].decode("utf-8", "replace")) + 1
         allowed = _ALLOW_MARKER in data[begin:end]
-        for inner in _scan(decoded, pattern, "base64"):
+        for inner in _scan(decoded, _markers(decoded)[0], pattern, "base64"):
             found.setdefault(
                 (inner.value, line), Candidate(inner.value, line, column, "base64", allowed)
             )
@@ -209,8 +263,8 @@ def find_candidates(data: bytes, pattern: re.Pattern[bytes]) -> list[Candidate]:
     if view is None:
         return []
     text, encoding = view
-    found = _scan(text, pattern, encoding) if PREFIX_BYTES in text else []
-    markers = _base64_markers(text)
-    if markers:
-        found.extend(_scan_base64(text, pattern, markers))
+    starts, groups = _markers(text)
+    found = _scan(text, starts, pattern, encoding) if starts else []
+    if groups:
+        found.extend(_scan_base64(text, pattern, groups))
     return found

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -18,23 +16,26 @@ from nbkit.audit.content import (
     Batch,
     Settings,
     make_finding,
-    parallel_map,
     scan_content,
-    scan_entries,
+    scan_part,
 )
 from nbkit.audit.detect import compile_pattern, find_candidates
 from nbkit.audit.finding import Finding, Problem, Verdict, display_path
-from nbkit.audit.sources import history
 from nbkit.audit.sources.archive import Limits
-from nbkit.audit.sources.tree import Entry, walk
+from nbkit.audit.sources.tree import Entry, Subtree, split
+from nbkit.audit.workers import parallel_map
 
 __all__ = ["STDIN", "Options", "Outcome", "run_scan"]
 
 _MIB: Final = 1024 * 1024
+# A tree is cut into this many subtrees (when it has the directories), which the processes
+# walk and scan themselves: only these few objects cross a process boundary, and each
+# share is small enough that the processes finish together.
+_TREE_PARTS: Final = 512
 # Below these sizes, starting worker processes costs more than it saves.
 _PARALLEL_MIN_FILES: Final = 2000
 _PARALLEL_MIN_OBJECTS: Final = 2000
-_BATCH: Final = 256
+_BATCH: Final = 64
 # More history chunks than workers evens out their run times; each chunk costs one git process.
 _CHUNKS_PER_JOB: Final = 2
 STDIN: Final = "-"
@@ -84,29 +85,12 @@ _Part = TypeVar("_Part")
 def _jobs(options: Options) -> int:
     if options.jobs:
         return options.jobs
-    # Workers only pay off on idle cores: on a busy machine their start-up and hand-offs
-    # cost more than they save, so the default is the cores the load average leaves free.
-    cores = os.cpu_count() or 1
+    # Every core this process may run on, as ripgrep does. The load average was tried and
+    # misleads: a scan's own previous run, or any job that just ended, still weighs on it.
     try:
-        busy = os.getloadavg()[0]
-    except OSError:
-        busy = 0.0
-    # A partly free core still takes a worker: a scan's own previous run raises the load.
-    return max(1, min(cores, math.ceil(cores - busy)))
-
-
-def _batches(items: Iterator[Entry | Problem], sink: list[Problem]) -> Iterator[list[Entry]]:
-    batch: list[Entry] = []
-    for item in items:
-        if isinstance(item, Problem):
-            sink.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _progress(
@@ -130,23 +114,29 @@ def _progress(
 
 
 def _scan_tree(options: Options, settings: Settings) -> Batch:
-    skip = options.config.skip_spec()
-    items: Iterator[Entry | Problem] = itertools.chain.from_iterable(
-        walk(root, use_ignore=options.use_ignore, skip=skip) for root in options.paths
+    met, subtrees = split(
+        options.paths,
+        use_ignore=options.use_ignore,
+        skip=options.config.skip_spec(),
+        parts=_TREE_PARTS,
     )
-    head = list(itertools.islice(items, _PARALLEL_MIN_FILES))
-    result = Batch()
-    walked: list[Problem] = []
-    batches = _batches(itertools.chain(head, items), walked)
-    if len(head) < _PARALLEL_MIN_FILES or _jobs(options) < 2:
-        parts: Iterator[Batch] = (scan_entries(entries, settings) for entries in batches)
+    # The subtrees go first, the biggest (least cut) at the head; the files met while
+    # cutting follow in small batches, which even out the processes' ends.
+    parts: list[Subtree | list[Entry | Problem]] = list(subtrees)
+    parts.extend(met[start : start + _BATCH] for start in range(0, len(met), _BATCH))
+    jobs = _jobs(options)
+    # Workers pay off on a tree with that many directories or, below that, with enough
+    # files (then split has listed the whole tree and `met` holds every file).
+    big = len(subtrees) >= _TREE_PARTS or len(met) >= _PARALLEL_MIN_FILES
+    if big and jobs >= 2:
+        scanned: Iterator[Batch] = parallel_map(scan_part, parts, settings, jobs)
     else:
-        parts = parallel_map(scan_entries, batches, settings, _jobs(options))
-    for part in _progress(
-        parts, enabled=options.progress, size=lambda batch: batch.files, unit="file"
+        scanned = (scan_part(part, settings) for part in parts)
+    result = Batch()
+    for batch in _progress(
+        scanned, enabled=options.progress, size=lambda batch: batch.files, unit="file"
     ):
-        result.add(part)
-    result.problems.extend(walked)
+        result.add(batch)
     return result
 
 
@@ -157,6 +147,8 @@ class _HistoryPart:
 
 
 def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPart:
+    from nbkit.audit.sources import history
+
     repo, oids = task
     part = _HistoryPart(Batch(), {})
     for obj in history.read_objects(repo, oids):
@@ -180,6 +172,8 @@ def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPa
 
 
 def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
+    from nbkit.audit.sources import history  # git's modules load only for git scans
+
     # The log starts first: it runs on a free core while the objects are listed.
     with history.CommitLog(repo) as log:
         objects = history.list_objects(repo)
@@ -239,6 +233,8 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
 
 
 def _scan_staged(repo: str, options: Options, settings: Settings) -> Batch:
+    from nbkit.audit.sources import history
+
     history.require_repository(repo)
     skip = options.config.skip_spec()
     result = Batch()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Final
 
@@ -82,6 +81,8 @@ def run_parsed(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except Exception as err:
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(
             f"nbkit: internal error: {type(err).__name__}: {redact_text(str(err))}"

@@ -48,7 +48,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--config", type=Path, metavar="FILE", help="pyproject.toml to read")
     parser.add_argument(
-        "--jobs", type=int, default=0, metavar="N", help="worker processes (default: idle cores)"
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes to scan with (default: every core)",
     )
     parser.add_argument(
         "--max-file-size", type=int, default=256 * 1024 * 1024, metavar="BYTES",

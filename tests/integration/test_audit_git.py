@@ -6,6 +6,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,11 @@ import pytest
 from nbkit.audit.scan import Options, run_scan
 from nbkit.cli import main
 from nbkit.keys import fingerprint, new_key
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 DATE = "2026-01-02T03:04:05+00:00"
 
@@ -152,6 +158,9 @@ def test_pre_commit_hook_is_declared() -> None:
     hooks = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "nbkit-audit"]
     assert "--staged" in hook["entry"] and hook["pass_filenames"] is False
+    # pre-commit installs the repository without extras: the hook lists the audit's own.
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert hook["additional_dependencies"] == project["project"]["optional-dependencies"]["audit"]
 
 
 @pytest.mark.usefixtures("git_env")

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from nbkit.audit.finding import Problem, display_path
+from nbkit.audit.ignore import IgnoreRules
 
-if TYPE_CHECKING:
-    import pathspec
-
-__all__ = ["Entry", "walk"]
+__all__ = ["Entry", "Subtree", "split", "walk", "walk_subtree"]
 
 _IGNORE_FILE: Final = ".gitignore"
 _GIT_DIR: Final = ".git"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     """A regular file to scan: where to open it and how to report it."""
 
@@ -32,7 +31,7 @@ class _Rules:
     """The ignore rules of one directory; patterns are relative to `base`."""
 
     base: str
-    spec: pathspec.GitIgnoreSpec
+    spec: IgnoreRules
 
 
 def _read_rules(path: str, base: str) -> _Rules | None:
@@ -41,19 +40,17 @@ def _read_rules(path: str, base: str) -> _Rules | None:
             lines = handle.read().decode("utf-8", "replace").splitlines()
     except OSError:
         return None
-    import pathspec  # only trees with ignore files pay for the import
-
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    return _Rules(base, spec) if spec.patterns else None
+    spec = IgnoreRules(lines)
+    return _Rules(base, spec) if spec else None
 
 
 def _is_ignored(rel: str, is_dir: bool, rules: tuple[_Rules, ...]) -> bool:
     # The deepest .gitignore that has an opinion wins, as in git.
     for rule in reversed(rules):
         if rel.startswith(rule.base):
-            result = rule.spec.check_file(rel[len(rule.base) :] + ("/" if is_dir else ""))
-            if result.include is not None:
-                return bool(result.include)
+            verdict = rule.spec.verdict(rel[len(rule.base) :] + ("/" if is_dir else ""))
+            if verdict is not None:
+                return verdict
     return False
 
 
@@ -81,77 +78,144 @@ def _root_display(root: str) -> str:
     return "" if cleaned == "." else cleaned
 
 
-def walk(
-    root: str, *, use_ignore: bool = True, skip: pathspec.GitIgnoreSpec | None = None
-) -> Iterator[Entry | Problem]:
-    """Every file under root to scan, and a Problem for everything left out on the way.
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What every directory under one root shares."""
 
-    Ignore files and `skip` patterns are matched against paths relative to root.
+    prefix: str  # how the root is shown in front of relative paths
+    real_root: str
+    use_ignore: bool
+    skip: IgnoreRules | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subtree:
+    """A directory still to walk, with the ignore rules it inherits.
+
+    Picklable: worker processes walk subtrees themselves, so only these few
+    objects cross a process boundary, not one object per file.
     """
+
+    walk: _Walk
+    path: str
+    rel: str
+    rules: tuple[_Rules, ...]
+
+
+def _start(root: str, use_ignore: bool, skip: IgnoreRules | None) -> Entry | Problem | Subtree:
     prefix = _root_display(root)
     try:
         mode = os.stat(root).st_mode
     except OSError as err:
-        yield Problem(display_path(root), f"cannot read ({err.strerror})", error=True)
-        return
+        return Problem(display_path(root), f"cannot read ({err.strerror})", error=True)
+    if stat.S_ISREG(mode):
+        return Entry(root, display_path(prefix or root))
     if not stat.S_ISDIR(mode):
-        if stat.S_ISREG(mode):
-            yield Entry(root, display_path(prefix or root))
-        else:
-            yield Problem(
-                display_path(root), "not a regular file (FIFO, socket or device); skipped"
-            )
-        return
-    real_root = os.path.realpath(root)
+        return Problem(display_path(root), "not a regular file (FIFO, socket or device); skipped")
     rules: tuple[_Rules, ...] = ()
     exclude = os.path.join(root, _GIT_DIR, "info", "exclude")
     if use_ignore and os.path.isfile(exclude):
         found = _read_rules(exclude, "")
         rules = (found,) if found else ()
-    stack: list[tuple[str, str, tuple[_Rules, ...]]] = [(root, "", rules)]
-    while stack:
-        directory, rel_dir, inherited = stack.pop()
-        if use_ignore:
-            found = _read_rules(os.path.join(directory, _IGNORE_FILE), _join(rel_dir, ""))
-            inherited = (*inherited, found) if found else inherited
-        try:
-            with os.scandir(directory) as scan:
-                entries = list(scan)
-        except OSError as err:
-            yield Problem(
-                display_path(_join(prefix, rel_dir)), f"cannot list ({err.strerror})", True
-            )
+    return Subtree(_Walk(prefix, os.path.realpath(root), use_ignore, skip), root, "", rules)
+
+
+def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
+    """One directory: its files and the problems met, and its subdirectories to walk."""
+    walk = tree.walk
+    rules = tree.rules
+    base = _join(tree.rel, "")
+    shown_base = _join(walk.prefix, base) if walk.prefix else base
+    found: list[Entry | Problem] = []
+    subdirs: list[Subtree] = []
+    try:
+        with os.scandir(tree.path) as scan:
+            entries = list(scan)
+    except OSError as err:
+        shown = _join(walk.prefix, tree.rel) if walk.prefix else tree.rel
+        found.append(Problem(display_path(shown), f"cannot list ({err.strerror})", True))
+        return found, subdirs
+    # The listing tells whether there is an ignore file: no failed open() per directory.
+    if walk.use_ignore and any(entry.name == _IGNORE_FILE for entry in entries):
+        ignore = _read_rules(os.path.join(tree.path, _IGNORE_FILE), base)
+        rules = (*rules, ignore) if ignore else rules
+    for entry in entries:
+        name = entry.name
+        if name == _GIT_DIR:
             continue
-        subdirs: list[tuple[str, str, tuple[_Rules, ...]]] = []
-        base = _join(rel_dir, "")
-        shown_base = _join(prefix, base) if prefix else base
-        for entry in entries:
-            name = entry.name
-            if name == _GIT_DIR:
-                continue
-            rel = base + name
-            try:
-                # d_type answers these without a system call on most file systems.
-                is_file = entry.is_file(follow_symlinks=False)
-                is_dir = not is_file and entry.is_dir(follow_symlinks=False)
-                is_link = not is_file and not is_dir and entry.is_symlink()
-            except OSError as err:
-                shown = display_path(shown_base + name)
-                yield Problem(shown, f"cannot stat ({err.strerror})", error=True)
-                continue
-            if (use_ignore and inherited and _is_ignored(rel, is_dir, inherited)) or (
-                skip is not None and skip.match_file(rel + ("/" if is_dir else ""))
-            ):
-                continue
-            if is_file:
-                yield Entry(entry.path, display_path(shown_base + name))
-            elif is_dir:
-                subdirs.append((entry.path, rel, inherited))
-            elif is_link:
-                linked = _symlink_entry(entry.path, display_path(shown_base + name), real_root)
-                if linked is not None:
-                    yield linked
-            else:
-                reason = "not a regular file (FIFO, socket or device)"
-                yield Problem(display_path(shown_base + name), reason)
-        stack.extend(subdirs)
+        rel = base + name
+        try:
+            # d_type answers these without a system call on most file systems.
+            is_file = entry.is_file(follow_symlinks=False)
+            is_dir = not is_file and entry.is_dir(follow_symlinks=False)
+            is_link = not is_file and not is_dir and entry.is_symlink()
+        except OSError as err:
+            shown = display_path(shown_base + name)
+            found.append(Problem(shown, f"cannot stat ({err.strerror})", True))
+            continue
+        if (walk.use_ignore and rules and _is_ignored(rel, is_dir, rules)) or (
+            walk.skip is not None and walk.skip.match_file(rel + ("/" if is_dir else ""))
+        ):
+            continue
+        if is_file:
+            found.append(Entry(entry.path, display_path(shown_base + name)))
+        elif is_dir:
+            subdirs.append(Subtree(walk, entry.path, rel, rules))
+        elif is_link:
+            linked = _symlink_entry(entry.path, display_path(shown_base + name), walk.real_root)
+            if linked is not None:
+                found.append(linked)
+        else:
+            reason = "not a regular file (FIFO, socket or device)"
+            found.append(Problem(display_path(shown_base + name), reason))
+    return found, subdirs
+
+
+def walk_subtree(tree: Subtree) -> Iterator[Entry | Problem]:
+    """Every file under the subtree to scan, and a Problem for everything left out."""
+    stack = [tree]
+    while stack:
+        found, subdirs = _level(stack.pop())
+        yield from found
+        stack.extend(reversed(subdirs))
+
+
+def walk(
+    root: str, *, use_ignore: bool = True, skip: IgnoreRules | None = None
+) -> Iterator[Entry | Problem]:
+    """Every file under root to scan, and a Problem for everything left out on the way.
+
+    Ignore files and `skip` patterns are matched against paths relative to root.
+    """
+    start = _start(root, use_ignore, skip)
+    if isinstance(start, Subtree):
+        yield from walk_subtree(start)
+    else:
+        yield start
+
+
+def split(
+    roots: Iterable[str],
+    *,
+    use_ignore: bool = True,
+    skip: IgnoreRules | None = None,
+    parts: int,
+) -> tuple[list[Entry | Problem], list[Subtree]]:
+    """The roots cut into at least `parts` subtrees if they have that many directories.
+
+    Directories are listed breadth-first until enough subtrees wait; the files and
+    problems met on the way are returned beside them.
+    """
+    met: list[Entry | Problem] = []
+    pending: collections.deque[Subtree] = collections.deque()
+    for root in roots:
+        start = _start(root, use_ignore, skip)
+        if isinstance(start, Subtree):
+            pending.append(start)
+        else:
+            met.append(start)
+    while pending and len(pending) < parts:
+        found, subdirs = _level(pending.popleft())
+        met.extend(found)
+        pending.extend(subdirs)
+    return met, list(pending)

@@ -8,11 +8,15 @@ import secrets
 import string
 import urllib.parse
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given
 
 from nbkit.audit.detect import (
+    _markers,
     compile_pattern,
     find_candidates,
+    holds_no_candidate,
     is_at_boundary,
     is_binary,
     text_view,
@@ -181,3 +185,36 @@ def test_base64_inside_a_long_line_is_found_once() -> None:
     encoded = base64.b64encode(f" {key} ".encode()).decode()
     found = find_candidates(f"{filler} {encoded} {filler}".encode(), PATTERN)
     assert [(c.value, c.encoding) for c in found] == [(key.encode(), "base64")]
+
+
+# Bytes made of the markers' pieces, so that generated data is full of whole, broken
+# and overlapping markers.
+_PIECES = [b"nb_", b"bmJf", b"5iX", b"uYl", b"n", b"b", b"_", b"J", b"X", b"Y", b"\n", b"a="]
+_SOUP = st.lists(st.sampled_from(_PIECES), max_size=80).map(b"".join)
+_BASE64_MARKERS = ((b"bmJf", 0), (b"5iX", 2), (b"uYl", 3))
+
+
+def _occurrences(data: bytes, marker: bytes) -> list[int]:
+    return [at for at in range(len(data)) if data.startswith(marker, at)]
+
+
+@given(_SOUP)
+def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
+    plain, groups = _markers(data)
+    assert sorted(plain) == _occurrences(data, PREFIX.encode())
+    expected = [at - group for m, group in _BASE64_MARKERS for at in _occurrences(data, m)]
+    assert sorted(groups) == sorted(at for at in expected if at >= 0)
+
+
+@given(_SOUP)
+def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
+    markers = [PREFIX.encode()] + [marker for marker, _ in _BASE64_MARKERS]
+    assert holds_no_candidate(data) == (not any(m in data for m in markers))
+    if holds_no_candidate(data):
+        assert find_candidates(data, PATTERN) == []
+
+
+def test_binary_and_utf16_content_is_never_skipped_early() -> None:
+    assert not holds_no_candidate(b"\x7fELF\x00\x01")
+    assert not holds_no_candidate(b"\xff\xfe" + "x = 1".encode("utf-16-le"))
+    assert not holds_no_candidate("x = 1".encode("utf-16-be"))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from nbkit.audit import scan
 from nbkit.audit.allowlist import Config
 from nbkit.audit.finding import Suppression
 from nbkit.audit.scan import Options, run_scan
@@ -69,18 +73,33 @@ def test_huge_and_unreadable_files_are_problems(tmp_path: Path) -> None:
     assert len(outcome.reported) == 1
 
 
-def test_workers_start_safely_while_threads_run(tmp_path: Path) -> None:
+def test_workers_start_safely_while_threads_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
-    key = new_key()
-    for i in range(2100):
-        (tmp_path / f"f{i:04}.txt").write_text(key if i == 1234 else "plain\n")
+    key, ignored, skipped = new_key(), new_key(), new_key()
+    (tmp_path / ".gitignore").write_text("*.log\n")  # inherited by every subtree
+    for folder in range(8):
+        (tmp_path / f"d{folder}").mkdir()
+        for i in range(301):
+            (tmp_path / f"d{folder}" / f"f{i:03}.txt").write_text("plain\n")
+    (tmp_path / "d3" / "f123.txt").write_text(key)
+    (tmp_path / "d4" / "x.log").write_text(ignored)
+    (tmp_path / "d5" / "fixture.txt").write_text(skipped)
+    # Cut even this small tree into subtrees: they carry their ignore rules to the workers.
+    monkeypatch.setattr(scan, "_TREE_PARTS", 4)
+    options = Options(paths=(str(tmp_path),), config=Config(skip=("fixture.txt",)), jobs=2)
     release = threading.Event()
     waiter = threading.Thread(target=release.wait)
     waiter.start()
     try:
-        outcome = run_scan(Options(paths=(str(tmp_path),), jobs=2))
+        # A running thread makes the workers start from a fork server: the subtrees,
+        # settings and rules are pickled on the way.
+        outcome = run_scan(options)
     finally:
         release.set()
         waiter.join()
-    assert [f.location.path for f in outcome.reported] == [f"{tmp_path}/f1234.txt"]
+    assert [f.location.path for f in outcome.reported] == [f"{tmp_path}/d3/f123.txt"]
+    assert outcome.files == 8 * 301 + 1
+    assert outcome.findings == run_scan(replace(options, jobs=1)).findings

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
-import pathspec
 import pytest
 
 from nbkit.audit.finding import Problem
-from nbkit.audit.sources.tree import Entry, walk
+from nbkit.audit.ignore import IgnoreRules
+from nbkit.audit.sources.tree import Entry, split, walk, walk_subtree
 
 
 def _make(root: Path, files: dict[str, str]) -> None:
@@ -17,6 +18,22 @@ def _make(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+_NESTED = {
+    ".gitignore": "*.log\nbuild/\n",
+    "a.py": "",
+    "x.log": "",
+    "build/out.py": "",
+    "sub/.gitignore": "!keep.log\nlocal.txt\n",
+    "sub/keep.log": "",
+    "sub/local.txt": "",
+    "sub/other.log": "",
+    "sub/deeper/more/keep.log": "",
+    "sub/deeper/more/local.txt": "",
+    "sub/deeper/z.py": "",
+    "other/one/two/three.py": "",
+}
 
 
 def _shown(root: Path, **options: object) -> list[str]:
@@ -28,23 +45,11 @@ def _problems(root: Path) -> dict[str, str]:
 
 
 def test_gitignore_is_honoured_at_every_level(tmp_path: Path) -> None:
-    _make(
-        tmp_path,
-        {
-            ".gitignore": "*.log\nbuild/\n",
-            "a.py": "",
-            "x.log": "",
-            "build/out.py": "",
-            "sub/.gitignore": "!keep.log\nlocal.txt\n",
-            "sub/keep.log": "",
-            "sub/local.txt": "",
-            "sub/other.log": "",
-        },
-    )
+    _make(tmp_path, _NESTED)
     root = str(tmp_path)
-    assert _shown(tmp_path) == sorted(
-        f"{root}/{p}" for p in [".gitignore", "a.py", "sub/.gitignore", "sub/keep.log"]
-    )
+    kept = [".gitignore", "a.py", "sub/.gitignore", "sub/keep.log", "sub/deeper/more/keep.log"]
+    kept += ["sub/deeper/z.py", "other/one/two/three.py"]
+    assert _shown(tmp_path) == sorted(f"{root}/{p}" for p in kept)
 
 
 def test_no_ignore_scans_everything_but_git(tmp_path: Path) -> None:
@@ -69,7 +74,7 @@ def test_relative_root_gives_relative_paths(
 
 def test_skip_patterns_are_relative_to_the_root(tmp_path: Path) -> None:
     _make(tmp_path, {"fixtures/k.json": "", "src/a.py": ""})
-    skip = pathspec.GitIgnoreSpec.from_lines(["fixtures/"])
+    skip = IgnoreRules(["fixtures/"])
     assert _shown(tmp_path, skip=skip) == [f"{tmp_path}/src/a.py"]
 
 
@@ -115,3 +120,26 @@ def test_names_with_newlines_are_escaped(tmp_path: Path) -> None:
 def test_missing_root_is_an_error(tmp_path: Path) -> None:
     (only,) = list(walk(str(tmp_path / "absent")))
     assert isinstance(only, Problem) and only.error
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 5, 100])
+def test_split_covers_what_the_walk_covers(tmp_path: Path, parts: int) -> None:
+    _make(tmp_path, _NESTED)
+    met, subtrees = split([str(tmp_path)], parts=parts)
+    # The subtrees cross a process boundary: walked after a pickle round trip, with the
+    # ignore rules they inherit.
+    copies = [pickle.loads(pickle.dumps(subtree)) for subtree in subtrees]
+    got = met + [item for subtree in copies for item in walk_subtree(subtree)]
+    assert sorted(map(repr, got)) == sorted(map(repr, walk(str(tmp_path))))
+    assert len(subtrees) >= min(parts, 2) or not subtrees
+
+
+def test_split_of_several_roots_and_files(tmp_path: Path) -> None:
+    _make(tmp_path, {"one/a.py": "", "two/b/c.py": "", "single.txt": ""})
+    roots = [str(tmp_path / "one"), str(tmp_path / "two"), str(tmp_path / "single.txt")]
+    met, subtrees = split(roots, parts=1)
+    walked = [e.display for s in subtrees for e in walk_subtree(s) if isinstance(e, Entry)]
+    shown = sorted([e.display for e in met if isinstance(e, Entry)] + walked)
+    assert shown == sorted(
+        [f"{tmp_path}/one/a.py", f"{tmp_path}/two/b/c.py", f"{tmp_path}/single.txt"]
+    )
