@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.detect import Candidate, find_candidates, holds_no_candidate, is_binary
+from nbkit.audit.detect import (
+    SNIFF_BYTES,
+    Candidate,
+    find_candidates,
+    holds_no_candidate,
+    is_binary,
+)
 from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
 from nbkit.audit.sources.archive import Budget, Limits, archive_kind, members
 from nbkit.audit.sources.tree import Entry, Subtree, walk_subtree
@@ -131,12 +137,15 @@ def _read(entry: Entry, settings: Settings) -> bytes | Problem | None:
         size = len(data) if len(data) < _FIRST_READ else os.fstat(handle).st_size
         if size > settings.max_file_size:
             return Problem(entry.display, f"larger than --max-file-size ({size} bytes); skipped")
-        if is_binary(data) and archive_kind(data) is None:
+        # The NUL test first: text has none, and most files are text.
+        if data.find(b"\x00", 0, SNIFF_BYTES) >= 0 and is_binary(data) and not archive_kind(data):
             return None
-        if len(data) < _FIRST_READ:
-            return data
-        with os.fdopen(os.dup(handle), "rb") as rest:
-            return data + rest.read()
+        chunks = [data]
+        left = size - len(data)
+        while left > 0 and (chunk := os.read(handle, left)):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return data if len(chunks) == 1 else b"".join(chunks)
     except OSError as err:
         return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
     finally:

@@ -206,7 +206,9 @@ def _hits(data: bytes) -> list[tuple[int, int]]:
     """(marker index, end offset) of every marker in data."""
     hits: list[tuple[int, int]] = []
     engine = _engine
-    engine.database.scan(data, match_event_handler=_collect, context=hits, scratch=engine.scratch)
+    # scan(data, match_event_handler, flags, context, scratch): positional arguments are
+    # parsed markedly faster than keywords, and this runs once per file.
+    engine.database.scan(data, _collect, 0, hits, engine.scratch)
     return hits
 
 

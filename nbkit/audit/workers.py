@@ -1,9 +1,10 @@
 """Run a function over many tasks in worker processes, results in any order.
 
-Workers take the next task from a shared counter and send each result back on
-a pipe of their own; the main process only reads. multiprocessing.Pool did the
-same job, but its handler threads woke on every task and cost the main process
-a quarter of a core on a tree of 30,000 files.
+The calling process and its workers take the next task from a shared counter;
+each worker sends its results back on a pipe of its own. multiprocessing.Pool
+did the job before, but its handler threads woke on every task and cost the
+main process a quarter of a core on a tree of 30,000 files, and the caller sat
+idle while the pool worked.
 """
 
 from __future__ import annotations

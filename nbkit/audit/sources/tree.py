@@ -139,11 +139,11 @@ def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
     if walk.use_ignore and any(entry.name == _IGNORE_FILE for entry in entries):
         ignore = _read_rules(os.path.join(tree.path, _IGNORE_FILE), base)
         rules = (*rules, ignore) if ignore else rules
+    ignoring = walk.use_ignore and bool(rules)
     for entry in entries:
         name = entry.name
         if name == _GIT_DIR:
             continue
-        rel = base + name
         try:
             # d_type answers these without a system call on most file systems.
             is_file = entry.is_file(follow_symlinks=False)
@@ -153,7 +153,8 @@ def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
             shown = display_path(shown_base + name)
             found.append(Problem(shown, f"cannot stat ({err.strerror})", True))
             continue
-        if (walk.use_ignore and rules and _is_ignored(rel, is_dir, rules)) or (
+        rel = base + name
+        if (ignoring and _is_ignored(rel, is_dir, rules)) or (
             walk.skip is not None and walk.skip.match_file(rel + ("/" if is_dir else ""))
         ):
             continue
