@@ -54,12 +54,21 @@ def _work(
         while (index := _take(next_task)) < len(tasks):
             results.send(function(tasks[index], shared))
     except BaseException as err:  # the main process re-raises it
-        try:
-            results.send(_Failure(err))
-        except Exception:  # an error that cannot be pickled still ends the run
-            results.send(_Failure(RuntimeError(repr(err))))
+        _send_failure(results, err)
     finally:
         results.close()
+
+
+def _send_failure(results: Connection, err: BaseException) -> None:
+    # An error that cannot be pickled still ends the run, as its repr.
+    for failure in (err, RuntimeError(repr(err))):
+        try:
+            results.send(_Failure(failure))
+            return
+        except OSError:
+            return  # the main process has gone (interrupted, say): nobody to tell
+        except Exception:
+            continue
 
 
 def _receive(readers: list[Connection], timeout: float | None) -> Iterator[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -27,6 +28,19 @@ def _fail_in_worker(task: int, main: int) -> int:
     return task
 
 
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("holds a lock")
+        self.lock = threading.Lock()  # locks do not pickle
+
+
+def _fail_unpicklably_in_worker(task: int, main: int) -> int:
+    time.sleep(_TASK_SECONDS)
+    if os.getpid() != main:
+        raise _Unpicklable
+    return task
+
+
 def _die_in_worker(task: int, main: int) -> int:
     time.sleep(_TASK_SECONDS)
     if os.getpid() != main:
@@ -47,6 +61,11 @@ def test_every_task_is_done_once_by_this_process_and_the_workers() -> None:
 def test_a_workers_exception_is_raised_here() -> None:
     with pytest.raises(ValueError, match="failed in a worker"):
         list(parallel_map(_fail_in_worker, range(300), os.getpid(), jobs=2))
+
+
+def test_an_exception_that_cannot_travel_arrives_as_its_repr() -> None:
+    with pytest.raises(RuntimeError, match="holds a lock"):
+        list(parallel_map(_fail_unpicklably_in_worker, range(300), os.getpid(), jobs=2))
 
 
 def test_a_worker_that_dies_ends_the_run_with_an_error_instead_of_a_hang() -> None:
