@@ -144,7 +144,7 @@ def _scan(
     end = counted_to = 0
     line = 1
     for start in sorted(starts):
-        # Hits come in order; one inside the previous candidate is part of it.
+        # A start inside the previous candidate is part of it.
         if start < end or not is_at_boundary(data, start):
             continue
         match = pattern.match(data, start)
