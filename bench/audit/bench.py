@@ -306,48 +306,20 @@ def _detect_secrets_command(folder: Path) -> str:
     return f"cd {folder} && detect-secrets scan --all-files --plugin {plugin} {disabled} ."
 
 
-def _clean_python(work: Path) -> Path:
-    """The interpreter of a virtual environment holding the audit extra, as users install it.
-
-    Its start-up is what a user's is. The development interpreter here runs the .pth
-    hooks of its site-packages (the sandbox's certificate set-up, nbkit's own editable
-    install) at every start, about 50 ms that are not nbkit's; it is measured beside.
-    """
-    python = work / "venv" / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(python.parents[1])], check=True)
-        install = [str(python), "-m", "pip", "install", "--quiet", f"{ROOT}[audit]"]
-        subprocess.run(install, check=True)
-    return python
-
-
-def _audits(work: Path) -> dict[str, str]:
-    """`python audit.py` (the checkout's code) under each interpreter, by row name."""
-    script = ROOT / "audit.py"
-    return {
-        "nbkit audit": f"{_clean_python(work)} {script}",
-        "nbkit audit (development interpreter)": f"{sys.executable} {script}",
-    }
-
-
 def _tree_runs(corpus: Path, planted: dict[str, str], work: Path, ds_mb: int) -> list[Run]:
     config = work / "gitleaks.toml"
     config.write_text(GITLEAKS_CONFIG)
+    audit = f"{sys.executable} {ROOT / 'audit.py'}"
     subprocess.run(["rg", "-c", "zzzz-warm-the-page-cache", str(corpus)], capture_output=True)
-    rg_out, leaks_out = work / "rg.out", work / "gitleaks.json"
-    audits = _audits(work)
-    reports = {name: work / f"nbkit-{index}.json" for index, name in enumerate(audits)}
-    rg, leaks, *ours = _timed(
+    rg_out, nbkit_out, leaks_out = work / "rg.out", work / "nbkit.json", work / "gitleaks.json"
+    rg, ours, leaks = _timed(
         [
             (f"rg -o --no-filename --no-line-number '{REGEX}' {corpus}", rg_out),
+            (f"{audit} {corpus} --format json --output {nbkit_out}", work / "nbkit.out"),
             (
                 f"gitleaks dir {corpus} -c {config} -f json -r {leaks_out} "
                 "--no-banner --exit-code 0",
                 work / "gitleaks.out",
-            ),
-            *(
-                (f"{audit} {corpus} --format json --output {reports[name]}", work / "nbkit.out")
-                for name, audit in audits.items()
             ),
         ]
     )
@@ -355,10 +327,7 @@ def _tree_runs(corpus: Path, planted: dict[str, str], work: Path, ds_mb: int) ->
         Run(
             "ripgrep (plain regex)", rg, _recall_strings(rg_out.read_text(), planted), len(planted)
         ),
-        *(
-            Run(name, timing, _recall_nbkit(reports[name], planted), len(planted))
-            for name, timing in zip(audits, ours, strict=True)
-        ),
+        Run("nbkit audit", ours, _recall_nbkit(nbkit_out, planted), len(planted)),
         Run(
             "gitleaks dir (decoding on)",
             leaks,
@@ -378,27 +347,24 @@ def _tree_runs(corpus: Path, planted: dict[str, str], work: Path, ds_mb: int) ->
 
 def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
     config = work / "gitleaks.toml"
-    leaks_out, rg_out = work / "hist-gitleaks.json", work / "hist-rg.out"
-    audits = _audits(work)
-    reports = {name: work / f"hist-nbkit-{index}.json" for index, name in enumerate(audits)}
-    leaks, piped, *ours = _timed(
+    audit = f"{sys.executable} {ROOT / 'audit.py'}"
+    nbkit_out, leaks_out, rg_out = (
+        work / "hist-nbkit.json",
+        work / "hist-gitleaks.json",
+        work / "hist-rg.out",
+    )
+    ours, leaks, piped = _timed(
         [
+            (f"{audit} --git {repo} --format json --output {nbkit_out}", work / "h.out"),
             (
                 f"gitleaks git {repo} -c {config} -f json -r {leaks_out} --no-banner --exit-code 0",
                 work / "hg.out",
             ),
             (f"git -C {repo} log -p --all | rg -o --no-filename '{REGEX}'", rg_out),
-            *(
-                (f"{audit} --git {repo} --format json --output {reports[name]}", work / "h.out")
-                for name, audit in audits.items()
-            ),
         ]
     )
     return [
-        *(
-            Run(f"{name} --git", timing, _recall_nbkit(reports[name], planted), len(planted))
-            for name, timing in zip(audits, ours, strict=True)
-        ),
+        Run("nbkit audit --git", ours, _recall_nbkit(nbkit_out, planted), len(planted)),
         Run("gitleaks git", leaks, _recall_gitleaks(leaks_out, planted), len(planted)),
         Run(
             "git log -p --all | rg",
