@@ -9,7 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from nbkit.cli import EXIT_ERROR, EXIT_FAILED, EXIT_OK, Parser, run_parsed
+from nbkit.cli import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    Parser,
+    configure_command,
+    parse,
+    run_parsed,
+)
 from nbkit.errors import InputError, UsageError
 
 __all__ = ["HELP", "configure", "main", "run"]
@@ -152,6 +160,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = Parser(prog="audit.py", description=HELP)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    configure(parser)
-    parser.set_defaults(run=run)
-    return run_parsed(parser.parse_args(argv))
+    configure_command(parser, sys.modules[__name__], "audit")
+    return run_parsed(parse(parser, argv))
