@@ -12,7 +12,7 @@ from typing import Final
 from nbkit.audit.finding import Problem, display_path
 from nbkit.audit.ignore import IgnoreRules
 
-__all__ = ["Entry", "Subtree", "split", "walk", "walk_subtree"]
+__all__ = ["Entry", "Subtree", "split", "walk_subtree"]
 
 _IGNORE_FILE: Final = ".gitignore"
 _GIT_DIR: Final = ".git"
@@ -181,20 +181,6 @@ def walk_subtree(tree: Subtree) -> Iterator[Entry | Problem]:
         stack.extend(reversed(subdirs))
 
 
-def walk(
-    root: str, *, use_ignore: bool = True, skip: IgnoreRules | None = None
-) -> Iterator[Entry | Problem]:
-    """Every file under root to scan, and a Problem for everything left out on the way.
-
-    Ignore files and `skip` patterns are matched against paths relative to root.
-    """
-    start = _start(root, use_ignore, skip)
-    if isinstance(start, Subtree):
-        yield from walk_subtree(start)
-    else:
-        yield start
-
-
 def split(
     roots: Iterable[str],
     *,
@@ -205,7 +191,8 @@ def split(
     """The roots cut into at least `parts` subtrees if they have that many directories.
 
     Directories are listed breadth-first until enough subtrees wait; the files and
-    problems met on the way are returned beside them.
+    problems met on the way are returned beside them. Ignore files and `skip`
+    patterns are matched against paths relative to each root.
     """
     met: list[Entry | Problem] = []
     pending: collections.deque[Subtree] = collections.deque()

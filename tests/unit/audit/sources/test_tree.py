@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from nbkit.audit.finding import Problem
 from nbkit.audit.ignore import IgnoreRules
-from nbkit.audit.sources.tree import Entry, split, walk, walk_subtree
+from nbkit.audit.sources.tree import Entry, split, walk_subtree
 
 
 def _make(root: Path, files: dict[str, str]) -> None:
@@ -36,8 +37,16 @@ _NESTED = {
 }
 
 
+def walk(root: str, **options: object) -> Iterator[Entry | Problem]:
+    """The whole tree in one pass: the root is not cut (one part)."""
+    met, subtrees = split([root], parts=1, **options)  # type: ignore[arg-type]
+    yield from met
+    for subtree in subtrees:
+        yield from walk_subtree(subtree)
+
+
 def _shown(root: Path, **options: object) -> list[str]:
-    return sorted(e.display for e in walk(str(root), **options) if isinstance(e, Entry))  # type: ignore[arg-type]
+    return sorted(e.display for e in walk(str(root), **options) if isinstance(e, Entry))
 
 
 def _problems(root: Path) -> dict[str, str]:
