@@ -140,12 +140,14 @@ def _read(entry: Entry, settings: Settings) -> bytes | Problem | None:
         # The NUL test first: text has none, and most files are text.
         if data.find(b"\x00", 0, SNIFF_BYTES) >= 0 and is_binary(data) and not archive_kind(data):
             return None
-        chunks = [data]
         left = size - len(data)
+        if left <= 0:
+            return data
+        chunks = [data]
         while left > 0 and (chunk := os.read(handle, left)):
             chunks.append(chunk)
             left -= len(chunk)
-        return data if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)
     except OSError as err:
         return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
     finally:
