@@ -10,7 +10,7 @@ from nbkit.diff.pair import Kind, Pair
 from nbkit.diff.revision import Snapshot
 from nbkit.diff.rules import RULES, Rule
 from nbkit.diff.schema_pairs import Site, escape
-from nbkit.diff.walk import sites
+from nbkit.diff.walk import AUTH_STATUSES, sites
 from nbkit.types import JSON
 
 __all__ = ["compare"]
@@ -43,8 +43,19 @@ def compare(old: Snapshot, new: Snapshot, *, rules: Sequence[Rule] = RULES) -> t
     return tuple(sorted(changes, key=Change.sort_key))
 
 
+def _auth_statuses(old: Snapshot, new: Snapshot) -> frozenset[str]:
+    """The statuses the auth tables give their outcomes; 401 and 403 when neither names one."""
+    found: set[str] = set()
+    for table in (old.auth, new.auth):
+        for _, outcome in _by_id(table, "outcomes").values():
+            status = outcome.get("status") if isinstance(outcome, Mapping) else None
+            if isinstance(status, int | str) and not isinstance(status, bool):
+                found.add(str(status))
+    return frozenset(found) or AUTH_STATUSES
+
+
 def _all_sites(old: Snapshot, new: Snapshot) -> Iterator[Site]:
-    yield from sites(old.document, new.document)
+    yield from sites(old.document, new.document, auth_statuses=_auth_statuses(old, new))
     if old.key_schema is not None and new.key_schema is not None:
         pair = Pair(old.key_schema, new.key_schema)
         yield Site(Kind.KEY_SCHEMA, Direction.REQUEST, None, None, new.key_pointer, pair)

@@ -13,14 +13,17 @@ __all__ = ["Check", "Delta", "Kind", "Pair"]
 class Kind(StrEnum):
     """What sort of node a pair holds; each rule judges one kind."""
 
+    SERVER = "server"
     OPERATION = "operation"
     RATE_LIMIT = "rate-limit"
     PARAMETER = "parameter"
     MEDIA_TYPE = "media-type"
     SCHEMA = "schema"
+    ALTERNATIVE = "alternative"
     PROPERTY = "property"
     RESPONSE = "response"
     HEADER = "header"
+    AUTH_MESSAGES = "auth-messages"
     SECURITY_SCHEME = "security-scheme"
     OPERATION_SECURITY = "operation-security"
     KEY_SCHEMA = "key-schema"

@@ -20,6 +20,8 @@ from nbkit.diff.checks.auth import (
     auth_message_removed,
     auth_outcome_added,
     auth_outcome_removed,
+    auth_schema_message_added,
+    auth_schema_message_removed,
     auth_status_changed,
 )
 from nbkit.diff.checks.bodies import (
@@ -47,6 +49,8 @@ from nbkit.diff.checks.paths import (
     rate_limit_lowered,
     rate_limit_policy_changed,
     rate_limit_raised,
+    server_added,
+    server_removed,
 )
 from nbkit.diff.checks.responses import (
     error_status_added,
@@ -72,7 +76,9 @@ from nbkit.diff.checks.schemas import (
     minimum_tightened,
     pattern_added,
     pattern_changed,
+    pattern_narrowed,
     pattern_removed,
+    pattern_widened,
     type_changed,
     type_narrowed,
     type_widened,
@@ -85,10 +91,24 @@ from nbkit.diff.checks.security import (
     security_method_added,
     security_method_dropped,
     security_preferred_method_changed,
+    security_requirement_loosened,
+    security_requirement_tightened,
     security_scheme_added,
     security_scheme_changed,
     security_scheme_removed,
     security_scheme_renamed,
+)
+from nbkit.diff.checks.structure import (
+    alternative_added,
+    alternative_removed,
+    condition_changed,
+    conditional_added,
+    conditional_removed,
+    const_changed,
+    dependent_required_added,
+    dependent_required_removed,
+    properties_closed,
+    properties_opened,
 )
 from nbkit.diff.pair import Check, Kind
 
@@ -124,6 +144,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "rate-limit-policy-changed", Level.WARNING, REQ, Kind.RATE_LIMIT, rate_limit_policy_changed
     ),
+    Rule("server-removed", Level.BREAKING, REQ, Kind.SERVER, server_removed),
+    Rule("server-added", Level.INFO, REQ, Kind.SERVER, server_added),
     Rule("request-param-removed", Level.WARNING, REQ, Kind.PARAMETER, param_removed),
     Rule("request-param-added-required", Level.BREAKING, REQ, Kind.PARAMETER, param_added_required),
     Rule("request-param-added-optional", Level.INFO, REQ, Kind.PARAMETER, param_added_optional),
@@ -149,7 +171,7 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("response-header-removed", Level.BREAKING, RES, Kind.HEADER, header_removed),
     Rule("response-header-added", Level.INFO, RES, Kind.HEADER, header_added),
     Rule(
-        "response-header-became-optional", Level.WARNING, RES, Kind.HEADER, header_became_optional
+        "response-header-became-optional", Level.BREAKING, RES, Kind.HEADER, header_became_optional
     ),
     Rule("response-header-became-required", Level.INFO, RES, Kind.HEADER, header_became_required),
     Rule("request-property-removed", Level.WARNING, REQ, Kind.PROPERTY, property_removed),
@@ -221,10 +243,56 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("response-pattern-added", Level.INFO, RES, Kind.SCHEMA, pattern_added),
     Rule("request-pattern-removed", Level.INFO, REQ, Kind.SCHEMA, pattern_removed),
     Rule("response-pattern-removed", Level.WARNING, RES, Kind.SCHEMA, pattern_removed),
-    Rule("request-pattern-changed", Level.WARNING, REQ, Kind.SCHEMA, pattern_changed),
+    Rule("request-pattern-narrowed", Level.BREAKING, REQ, Kind.SCHEMA, pattern_narrowed),
+    Rule("response-pattern-narrowed", Level.INFO, RES, Kind.SCHEMA, pattern_narrowed),
+    Rule("request-pattern-widened", Level.INFO, REQ, Kind.SCHEMA, pattern_widened),
+    Rule("response-pattern-widened", Level.WARNING, RES, Kind.SCHEMA, pattern_widened),
+    # Undecidable: the request side assumes the worst.
+    Rule("request-pattern-changed", Level.BREAKING, REQ, Kind.SCHEMA, pattern_changed),
     Rule("response-pattern-changed", Level.WARNING, RES, Kind.SCHEMA, pattern_changed),
     Rule("request-default-changed", Level.WARNING, REQ, Kind.SCHEMA, default_changed),
     Rule("response-default-changed", Level.INFO, RES, Kind.SCHEMA, default_changed),
+    Rule("request-const-changed", Level.BREAKING, REQ, Kind.SCHEMA, const_changed),
+    Rule("response-const-changed", Level.BREAKING, RES, Kind.SCHEMA, const_changed),
+    Rule("request-properties-closed", Level.BREAKING, REQ, Kind.SCHEMA, properties_closed),
+    Rule("response-properties-closed", Level.INFO, RES, Kind.SCHEMA, properties_closed),
+    Rule("request-properties-opened", Level.INFO, REQ, Kind.SCHEMA, properties_opened),
+    Rule("response-properties-opened", Level.WARNING, RES, Kind.SCHEMA, properties_opened),
+    Rule(
+        "request-dependent-required-added",
+        Level.BREAKING,
+        REQ,
+        Kind.SCHEMA,
+        dependent_required_added,
+    ),
+    Rule(
+        "response-dependent-required-added", Level.INFO, RES, Kind.SCHEMA, dependent_required_added
+    ),
+    Rule(
+        "request-dependent-required-removed",
+        Level.INFO,
+        REQ,
+        Kind.SCHEMA,
+        dependent_required_removed,
+    ),
+    Rule(
+        "response-dependent-required-removed",
+        Level.BREAKING,
+        RES,
+        Kind.SCHEMA,
+        dependent_required_removed,
+    ),
+    Rule("request-conditional-added", Level.BREAKING, REQ, Kind.SCHEMA, conditional_added),
+    Rule("response-conditional-added", Level.INFO, RES, Kind.SCHEMA, conditional_added),
+    Rule("request-conditional-removed", Level.INFO, REQ, Kind.SCHEMA, conditional_removed),
+    Rule("response-conditional-removed", Level.BREAKING, RES, Kind.SCHEMA, conditional_removed),
+    # Undecidable which values move between `then` and `else`: both sides assume the worst.
+    Rule("request-condition-changed", Level.BREAKING, REQ, Kind.SCHEMA, condition_changed),
+    Rule("response-condition-changed", Level.BREAKING, RES, Kind.SCHEMA, condition_changed),
+    Rule("request-alternative-removed", Level.BREAKING, REQ, Kind.ALTERNATIVE, alternative_removed),
+    Rule("response-alternative-removed", Level.INFO, RES, Kind.ALTERNATIVE, alternative_removed),
+    Rule("request-alternative-added", Level.INFO, REQ, Kind.ALTERNATIVE, alternative_added),
+    Rule("response-alternative-added", Level.BREAKING, RES, Kind.ALTERNATIVE, alternative_added),
     Rule(
         "security-scheme-removed",
         Level.BREAKING,
@@ -276,6 +344,20 @@ RULES: Final[tuple[Rule, ...]] = (
         Kind.OPERATION_SECURITY,
         security_preferred_method_changed,
     ),
+    Rule(
+        "security-requirement-tightened",
+        Level.BREAKING,
+        REQ,
+        Kind.OPERATION_SECURITY,
+        security_requirement_tightened,
+    ),
+    Rule(
+        "security-requirement-loosened",
+        Level.INFO,
+        REQ,
+        Kind.OPERATION_SECURITY,
+        security_requirement_loosened,
+    ),
     Rule("security-key-prefix-changed", Level.BREAKING, REQ, Kind.KEY_SCHEMA, key_prefix_changed),
     Rule("security-key-pattern-changed", Level.BREAKING, REQ, Kind.KEY_SCHEMA, key_pattern_changed),
     Rule("auth-outcome-removed", Level.BREAKING, RES, Kind.AUTH_OUTCOME, auth_outcome_removed),
@@ -292,6 +374,20 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule("auth-condition-removed", Level.WARNING, RES, Kind.AUTH_CONDITION, auth_condition_removed),
     Rule("auth-condition-added", Level.WARNING, RES, Kind.AUTH_CONDITION, auth_condition_added),
+    Rule(
+        "auth-schema-message-removed",
+        Level.BREAKING,
+        RES,
+        Kind.AUTH_MESSAGES,
+        auth_schema_message_removed,
+    ),
+    Rule(
+        "auth-schema-message-added",
+        Level.WARNING,
+        RES,
+        Kind.AUTH_MESSAGES,
+        auth_schema_message_added,
+    ),
 )
 
 # Request rules whose mirror is not simply `response-` + the rest of the id.
@@ -318,6 +414,8 @@ _W_SEC: Final = (
     "credentials travel only in requests; the auth-* rules judge the errors the client receives"
 )
 
+_W_SERVER: Final = "a server is where requests go; a response has no server of its own"
+
 _W_REN: Final = (
     "a response header cannot be matched across a rename;"
     " response-header-removed and response-header-added report it"
@@ -331,6 +429,10 @@ WAIVERS: Final[Mapping[str, str]] = {
     "rate-limit-raised": _W_RATE,
     "rate-limit-policy-changed": _W_RATE,
     "request-param-renamed": _W_REN,
+    "server-removed": _W_SERVER,
+    "server-added": _W_SERVER,
+    "security-requirement-tightened": _W_SEC,
+    "security-requirement-loosened": _W_SEC,
     "security-scheme-removed": _W_SEC,
     "security-scheme-renamed": _W_SEC,
     "security-scheme-changed": _W_SEC,

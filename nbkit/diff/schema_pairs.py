@@ -1,5 +1,9 @@
 """Pair up the nodes of two schemas: properties by name (renames too), items, alternatives.
 
+Both schemas are normalised first (nbkit.diff.normal); `anyOf`/`oneOf` branches
+match by what they accept (equal, or the one branch of the same types), not by
+position.
+
 A removed and an added node are matched as a rename when they are equal, or
 when each is the other's only near name. Equal subtrees are skipped: no rule
 can fire on them.
@@ -13,7 +17,9 @@ from difflib import SequenceMatcher
 from typing import Final
 
 from nbkit.diff.change import Direction
+from nbkit.diff.normal import normalise, types_of
 from nbkit.diff.pair import Kind, Pair
+from nbkit.diff.subsume import covers
 from nbkit.types import JSON
 
 __all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sites"]
@@ -21,6 +27,18 @@ __all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sit
 # How alike two names must be to pair a removal with an addition as a rename.
 _NEAR_NAME: Final = 0.8
 EMPTY: Final[Mapping[str, JSON]] = {}
+# Keywords holding one subschema, walked when both sides have them.
+_SUBSCHEMAS: Final = (
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +131,63 @@ def _flat(schema: Mapping[str, JSON]) -> Mapping[str, JSON]:
     return merged
 
 
+def _lifted(old: Mapping[str, JSON], new: Mapping[str, JSON]) -> tuple[JSON, JSON]:
+    """A schema against a bare `anyOf`/`oneOf`: the schema as that keyword's only branch."""
+    for keyword in ("anyOf", "oneOf"):
+        if set(new) == {keyword} and keyword not in old:
+            return {keyword: [old]}, new
+        if set(old) == {keyword} and keyword not in new:
+            return old, {keyword: [new]}
+    return old, new
+
+
+def _alternative_pairs(
+    old: list[JSON], new: list[JSON]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Branches matched by what they accept: equal ones, then one per same set of types."""
+    pairs: list[tuple[int, int]] = []
+    removed, added = list(range(len(old))), list(range(len(new)))
+    for i in list(removed):
+        j = next((j for j in added if new[j] == old[i]), None)
+        if j is not None:
+            pairs.append((i, j))
+            removed.remove(i)
+            added.remove(j)
+    for i in list(removed):
+        kinds = types_of(mapping(old[i]))
+        same = [j for j in added if kinds is not None and types_of(mapping(new[j])) == kinds]
+        if len(same) == 1:
+            pairs.append((i, same[0]))
+            removed.remove(i)
+            added.remove(same[0])
+    return pairs, removed, added
+
+
+def _alternatives(old: JSON, new: JSON, pointer: str, where: Where) -> Iterator[Site]:
+    if not isinstance(old, list) or not isinstance(new, list):
+        return
+    pairs, removed, added = _alternative_pairs(old, new)
+    for i, j in pairs:
+        yield from _sites(old[i], new[j], f"{pointer}/{j}", where)
+    # A removed branch whose values a remaining branch accepts narrows nothing.
+    for i in removed:
+        if not any(covers(branch, old[i]) for branch in new):
+            yield where.site(Kind.ALTERNATIVE, f"{pointer}/{i}", Pair(old[i], None))
+    for j in added:
+        if not any(covers(branch, new[j]) for branch in old):
+            yield where.site(Kind.ALTERNATIVE, f"{pointer}/{j}", Pair(None, new[j]))
+
+
 def schema_sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Site]:
+    """Every pair of matching nodes below two schemas, compared in their normal form."""
+    yield from _sites(normalise(before), normalise(after), pointer, where)
+
+
+def _sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Site]:
     if before == after or not isinstance(before, Mapping) or not isinstance(after, Mapping):
         return
-    old, new = _flat(before), _flat(after)
+    old, new = _lifted(_flat(before), _flat(after))
+    old, new = mapping(old), mapping(new)
     yield where.site(Kind.SCHEMA, pointer, Pair(old, new))
     old_props, new_props = mapping(old.get("properties")), mapping(new.get("properties"))
     old_required = set(old.get("required") or ())
@@ -134,16 +205,18 @@ def schema_sites(before: JSON, after: JSON, pointer: str, where: Where) -> Itera
             new_name in new_required,
         )
         yield where.site(Kind.PROPERTY, at, pair)
-        yield from schema_sites(old_prop, new_prop, at, where)
-    for keyword in ("items", "additionalProperties", "not"):
-        yield from schema_sites(old.get(keyword), new.get(keyword), f"{pointer}/{keyword}", where)
-    for keyword in ("anyOf", "oneOf", "prefixItems"):
-        old_list, new_list = old.get(keyword), new.get(keyword)
-        # Alternatives match by position only while their number stays the same.
-        if (
-            isinstance(old_list, list)
-            and isinstance(new_list, list)
-            and len(old_list) == len(new_list)
-        ):
-            for i, (old_item, new_item) in enumerate(zip(old_list, new_list, strict=True)):
-                yield from schema_sites(old_item, new_item, f"{pointer}/{keyword}/{i}", where)
+        yield from _sites(old_prop, new_prop, at, where)
+    for keyword in _SUBSCHEMAS:
+        yield from _sites(old.get(keyword), new.get(keyword), f"{pointer}/{keyword}", where)
+    old_dependent = mapping(old.get("dependentSchemas"))
+    new_dependent = mapping(new.get("dependentSchemas"))
+    for name in old_dependent:
+        at = f"{pointer}/dependentSchemas/{escape(name)}"
+        yield from _sites(old_dependent[name], new_dependent.get(name), at, where)
+    for keyword in ("anyOf", "oneOf"):
+        yield from _alternatives(old.get(keyword), new.get(keyword), f"{pointer}/{keyword}", where)
+    old_list, new_list = old.get("prefixItems"), new.get("prefixItems")
+    # Tuple positions are meaningful: prefixItems match by position.
+    if isinstance(old_list, list) and isinstance(new_list, list):
+        for i, (old_item, new_item) in enumerate(zip(old_list, new_list, strict=False)):
+            yield from _sites(old_item, new_item, f"{pointer}/prefixItems/{i}", where)

@@ -12,12 +12,15 @@ from typing import Final
 
 from nbkit.diff.change import Direction
 from nbkit.diff.checks.security import ANONYMOUS, method_of
+from nbkit.diff.normal import normalise
 from nbkit.diff.pair import Kind, Pair
 from nbkit.diff.schema_pairs import EMPTY, Site, Where, escape, mapping, matched, schema_sites
 from nbkit.types import JSON
 
-__all__ = ["sites"]
+__all__ = ["AUTH_STATUSES", "sites"]
 
+# The statuses of auth failures (RFC 9110 §15.5.2, §15.5.4), when no auth table names them.
+AUTH_STATUSES: Final = frozenset({"401", "403"})
 _HTTP_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -63,7 +66,9 @@ def _params(
     new_nodes = {key: value[0] for key, value in new.items()}
 
     def same(b: JSON, a: JSON) -> bool:
-        return bool(b.get("in") == a.get("in") and b.get("schema") == a.get("schema"))
+        return bool(
+            b.get("in") == a.get("in") and normalise(b.get("schema")) == normalise(a.get("schema"))
+        )
 
     for old_key, new_key in matched(old_nodes, new_nodes, same=same, near_names=False):
         old_param = old_nodes[old_key] if old_key else None
@@ -106,7 +111,9 @@ def _headers(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[
             yield from schema_sites(old_schema, new_schema, f"{at}/schema", where)
 
 
-def _responses(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Site]:
+def _responses(
+    before: JSON, after: JSON, pointer: str, where: Where, auth_statuses: frozenset[str]
+) -> Iterator[Site]:
     # YAML reads an unquoted 200 as an int; statuses are strings in OpenAPI.
     old = {str(status): node for status, node in mapping(before).items()}
     new = {str(status): node for status, node in mapping(after).items()}
@@ -122,30 +129,86 @@ def _responses(before: JSON, after: JSON, pointer: str, where: Where) -> Iterato
         yield where.site(Kind.RESPONSE, at, pair)
         if old_response is None or new_response is None or old_response == new_response:
             continue
+        if status in auth_statuses:
+            old_texts, new_texts = _messages(old_response), _messages(new_response)
+            if old_texts != new_texts:
+                yield where.site(Kind.AUTH_MESSAGES, at, Pair(old_texts, new_texts))
+            old_response = _without_messages(old_response)
+            new_response = _without_messages(new_response)
         old_r, new_r = mapping(old_response), mapping(new_response)
         yield from _headers(old_r.get("headers"), new_r.get("headers"), f"{at}/headers", where)
         yield from _media(old_r.get("content"), new_r.get("content"), f"{at}/content", where)
 
 
-def _methods(requirements: JSON, schemes: Mapping[str, JSON]) -> list[str]:
-    """The ways an operation accepts credentials, in the order its requirements list them."""
-    methods: list[str] = []
+def _requirements(requirements: JSON, schemes: Mapping[str, JSON]) -> list[list[str]]:
+    """The sets of credentials that let a request through, each as the methods it must use.
+
+    A requirement names schemes a request must all satisfy (AND); the list offers
+    alternatives (OR). Order is kept: the first method is the recommended one.
+    """
+    found: list[list[str]] = []
     for requirement in requirements if isinstance(requirements, list) else ():
         names = list(mapping(requirement))
-        found = [
+        methods = [
             method_of(schemes[name]) if name in schemes else f"undefined {name}" for name in names
         ]
-        for method in found or [ANONYMOUS]:
-            if method not in methods:
-                methods.append(method)
-    return methods or [ANONYMOUS]
+        entry = list(dict.fromkeys(methods)) or [ANONYMOUS]
+        if entry not in found:
+            found.append(entry)
+    return found or [[ANONYMOUS]]
 
 
-def _security(document: JSON, operation: JSON) -> list[str]:
+def _security(document: JSON, operation: JSON) -> list[list[str]]:
     schemes = mapping(mapping(mapping(document).get("components")).get("securitySchemes"))
     op = mapping(operation)
     requirements = op["security"] if "security" in op else mapping(document).get("security")
-    return _methods(requirements, schemes)
+    return _requirements(requirements, schemes)
+
+
+def _same_security(before: list[list[str]], after: list[list[str]]) -> bool:
+    """Whether two operations accept the same credentials and recommend the same method."""
+    as_sets = {frozenset(entry) for entry in before} == {frozenset(entry) for entry in after}
+    return as_sets and before[0][0] == after[0][0]
+
+
+def _messages(response: JSON) -> list[str]:
+    """The fixed strings (const, enum) anywhere in a response's schemas: its documented wordings."""
+    found: set[str] = set()
+
+    def visit(node: JSON) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, Mapping):
+            values = [node["const"]] if "const" in node else node.get("enum")
+            if isinstance(values, list):
+                found.update(value for value in values if isinstance(value, str))
+            for key, value in node.items():
+                if key not in ("const", "enum", "examples", "example", "default"):
+                    visit(value)
+
+    for media in mapping(mapping(response).get("content")).values():
+        visit(mapping(media).get("schema"))
+    return sorted(found)
+
+
+def _without_messages(node: JSON) -> JSON:
+    """A response schema without its fixed strings, which the auth-schema-message rules judge."""
+    if isinstance(node, list):
+        return [_without_messages(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out = {key: _without_messages(value) for key, value in node.items()}
+    enum = out.get("enum")
+    strings = isinstance(out.get("const"), str) or (
+        isinstance(enum, list) and all(isinstance(value, str) for value in enum)
+    )
+    if strings:
+        out.pop("const", None)
+        out.pop("enum", None)
+        # The values said "a string"; keep that, so no type rule fires on their removal.
+        out.setdefault("type", "string")
+    return out
 
 
 def _operation(
@@ -154,6 +217,7 @@ def _operation(
     operations: tuple[Mapping[str, JSON], Mapping[str, JSON]],
     pointer: str,
     where: Where,
+    auth_statuses: frozenset[str],
 ) -> Iterator[Site]:
     old, new = operations
     old_limit, new_limit = old.get("x-nbkit-rate-limit"), new.get("x-nbkit-rate-limit")
@@ -161,7 +225,7 @@ def _operation(
         at = f"{pointer}/x-nbkit-rate-limit"
         yield where.site(Kind.RATE_LIMIT, at, Pair(old_limit, new_limit))
     old_methods, new_methods = _security(documents[0], old), _security(documents[1], new)
-    if old_methods != new_methods:
+    if not _same_security(old_methods, new_methods):
         pair = Pair(old_methods, new_methods)
         yield where.site(Kind.OPERATION_SECURITY, f"{pointer}/security", pair)
     yield from _params(
@@ -173,7 +237,11 @@ def _operation(
     )
     response_where = Where(Direction.RESPONSE, where.method, where.path)
     yield from _responses(
-        old.get("responses"), new.get("responses"), f"{pointer}/responses", response_where
+        old.get("responses"),
+        new.get("responses"),
+        f"{pointer}/responses",
+        response_where,
+        auth_statuses,
     )
 
 
@@ -192,11 +260,40 @@ def _schemes(before: JSON, after: JSON) -> Iterator[Site]:
         yield where.site(Kind.SECURITY_SCHEME, at, Pair(old_scheme, new_scheme, old_name, new_name))
 
 
-def sites(before: JSON, after: JSON) -> Iterator[Site]:
-    """Every pair of matching nodes of two resolved OpenAPI documents."""
+def _servers(before: JSON, after: JSON) -> Iterator[Site]:
+    """The document's servers, matched by URL (a trailing slash does not count)."""
+
+    def by_url(document: JSON) -> dict[str, JSON]:
+        servers = mapping(document).get("servers")
+        found: dict[str, JSON] = {}
+        for server in servers if isinstance(servers, list) else ():
+            url = mapping(server).get("url")
+            if isinstance(url, str):
+                found.setdefault(url.rstrip("/") or "/", server)
+        return found
+
+    old, new = by_url(before), by_url(after)
+    where = Where(Direction.REQUEST, None, None)
+    for url in [*old, *(url for url in new if url not in old)]:
+        if url in old and url in new:
+            continue
+        old_name, new_name = (url if url in old else None), (url if url in new else None)
+        pair = Pair(old.get(url), new.get(url), old_name, new_name)
+        yield where.site(Kind.SERVER, "/servers", pair)
+
+
+def sites(
+    before: JSON, after: JSON, *, auth_statuses: frozenset[str] = AUTH_STATUSES
+) -> Iterator[Site]:
+    """Every pair of matching nodes of two resolved OpenAPI documents.
+
+    Responses with a status in `auth_statuses` also yield their documented
+    messages as one pair, judged by the auth-schema-message rules.
+    """
+    yield from _servers(before, after)
     yield from _schemes(before, after)
     # Operations inherit the document's security; if it moved, no operation is "unchanged".
-    shared_security = _security(before, EMPTY) == _security(after, EMPTY) and mapping(
+    shared_security = _same_security(_security(before, EMPTY), _security(after, EMPTY)) and mapping(
         mapping(before).get("components")
     ).get("securitySchemes") == mapping(mapping(after).get("components")).get("securitySchemes")
     old_paths, new_paths = (
@@ -229,5 +326,10 @@ def sites(before: JSON, after: JSON) -> Iterator[Site]:
                 ):
                     continue
                 yield from _operation(
-                    (before, after), (old_item, new_item), (old_op, new_op), pointer, where
+                    (before, after),
+                    (old_item, new_item),
+                    (old_op, new_op),
+                    pointer,
+                    where,
+                    auth_statuses,
                 )

@@ -1,4 +1,4 @@
-"""Checks on the auth decision table (contracts/auth.yaml): outcomes, statuses, messages.
+"""Checks on the auth decision table (contracts/auth.yaml) and the auth error schemas.
 
 A client that branches on the status or matches the message of an auth
 error breaks when either changes, though the OpenAPI document may not move.
@@ -19,6 +19,8 @@ __all__ = [
     "auth_message_removed",
     "auth_outcome_added",
     "auth_outcome_removed",
+    "auth_schema_message_added",
+    "auth_schema_message_removed",
     "auth_status_changed",
 ]
 
@@ -95,3 +97,21 @@ def auth_condition_added(pair: Pair) -> Delta | None:
     if pair.before is not None or pair.after is None:
         return None
     return Delta(None, pair.after_name)
+
+
+def _strings(value: JSON) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def auth_schema_message_removed(pair: Pair) -> Delta | None:
+    """A message documented in an auth error response's schema (401, 403) is gone."""
+    after = _strings(pair.after)
+    gone = [text for text in _strings(pair.before) if text not in after]
+    return Delta(gone, None) if gone else None
+
+
+def auth_schema_message_added(pair: Pair) -> Delta | None:
+    """An auth error response's schema (401, 403) documents a new message."""
+    before = _strings(pair.before)
+    new = [text for text in _strings(pair.after) if text not in before]
+    return Delta(None, new) if new else None

@@ -1,4 +1,4 @@
-"""Checks on whole operations (a method on a path) and their `x-nbkit-rate-limit`."""
+"""Checks on whole operations (a method on a path), their `x-nbkit-rate-limit`, and servers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ __all__ = [
     "rate_limit_lowered",
     "rate_limit_policy_changed",
     "rate_limit_raised",
+    "server_added",
+    "server_removed",
 ]
 
 # Keys of x-nbkit-rate-limit that set how many requests fit; the rest is policy.
@@ -29,6 +31,20 @@ def operation_removed(pair: Pair) -> Delta | None:
 
 def operation_added(pair: Pair) -> Delta | None:
     """A new method on this path, or a new path."""
+    if pair.before is not None or pair.after is None:
+        return None
+    return Delta(None, pair.after_name)
+
+
+def server_removed(pair: Pair) -> Delta | None:
+    """A server URL is gone: clients configured with it reach nothing."""
+    if pair.before is None or pair.after is not None:
+        return None
+    return Delta(pair.before_name, None)
+
+
+def server_added(pair: Pair) -> Delta | None:
+    """A new server URL."""
     if pair.before is not None or pair.after is None:
         return None
     return Delta(None, pair.after_name)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from nbkit.diff.pair import Delta, Pair
+from nbkit.diff.pattern_sets import contains
 from nbkit.types import JSON
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "minimum_tightened",
     "pattern_added",
     "pattern_changed",
+    "pattern_narrowed",
     "pattern_removed",
+    "pattern_widened",
     "type_changed",
     "type_narrowed",
     "type_widened",
@@ -126,10 +129,19 @@ def _enum_at(pair: Pair) -> str:
     return "enum" if "enum" in side else "const"
 
 
+def _both_const(pair: Pair) -> bool:
+    # One fixed value against another is const-changed's to report.
+    return "const" in pair.before and "const" in pair.after
+
+
 def enum_narrowed(pair: Pair) -> Delta | None:
     """An old value is no longer admitted, or an enum appeared where any value was fine."""
     before, after = _allowed(pair.before), _allowed(pair.after)
-    if after is None or (before is not None and all(value in after for value in before)):
+    if (
+        _both_const(pair)
+        or after is None
+        or (before is not None and all(value in after for value in before))
+    ):
         return None
     return Delta(before, after, _enum_at(pair))
 
@@ -137,7 +149,11 @@ def enum_narrowed(pair: Pair) -> Delta | None:
 def enum_widened(pair: Pair) -> Delta | None:
     """A new value is admitted, or the enum was dropped."""
     before, after = _allowed(pair.before), _allowed(pair.after)
-    if before is None or (after is not None and all(value in before for value in after)):
+    if (
+        _both_const(pair)
+        or before is None
+        or (after is not None and all(value in before for value in after))
+    ):
         return None
     return Delta(before, after, _enum_at(pair))
 
@@ -232,12 +248,41 @@ def pattern_removed(pair: Pair) -> Delta | None:
     return Delta(*patterns, "pattern")
 
 
-def pattern_changed(pair: Pair) -> Delta | None:
-    """A string's pattern was replaced by another (nbkit cannot tell which admits more)."""
+def _replaced(pair: Pair) -> tuple[str, str] | None:
     patterns = _patterns(pair)
-    if patterns is None or None in patterns or patterns[0] == patterns[1]:
+    if patterns is None:
+        return None
+    before, after = patterns
+    if not isinstance(before, str) or not isinstance(after, str) or before == after:
+        return None
+    return before, after
+
+
+def pattern_narrowed(pair: Pair) -> Delta | None:
+    """A string's pattern was replaced by one that rejects some strings the old one accepted."""
+    patterns = _replaced(pair)
+    if patterns is None or contains(patterns[1], patterns[0]) is not False:
         return None
     return Delta(*patterns, "pattern")
+
+
+def pattern_widened(pair: Pair) -> Delta | None:
+    """A string's pattern was replaced by one that accepts some strings the old one rejected."""
+    patterns = _replaced(pair)
+    if patterns is None or contains(patterns[0], patterns[1]) is not False:
+        return None
+    return Delta(*patterns, "pattern")
+
+
+def pattern_changed(pair: Pair) -> Delta | None:
+    """A string's pattern was replaced, and nbkit cannot decide which accepts more."""
+    patterns = _replaced(pair)
+    if patterns is None:
+        return None
+    before, after = patterns
+    if contains(after, before) is not None and contains(before, after) is not None:
+        return None
+    return Delta(before, after, "pattern")
 
 
 def default_changed(pair: Pair) -> Delta | None:

@@ -26,6 +26,8 @@ __all__ = [
     "security_method_added",
     "security_method_dropped",
     "security_preferred_method_changed",
+    "security_requirement_loosened",
+    "security_requirement_tightened",
     "security_scheme_added",
     "security_scheme_changed",
     "security_scheme_removed",
@@ -87,8 +89,46 @@ def security_scheme_changed(pair: Pair) -> Delta | None:
     return None if before == after else Delta(before, after)
 
 
+def _requirements(value: JSON) -> list[frozenset[str]]:
+    """An operation's requirements: each the set of methods a request must all use."""
+    if not isinstance(value, list):
+        return []
+    return [frozenset(map(str, entry)) for entry in value if isinstance(entry, list)]
+
+
 def _methods(value: JSON) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list) else []
+    """Every method any requirement uses, in the order they are listed."""
+    found: list[str] = []
+    for entry in value if isinstance(value, list) else ():
+        for method in entry if isinstance(entry, list) else ():
+            if str(method) not in found:
+                found.append(str(method))
+    return found
+
+
+def _listed(requirements: list[frozenset[str]]) -> JSON:
+    return [sorted(entry) for entry in requirements]
+
+
+def security_requirement_tightened(pair: Pair) -> Delta | None:
+    """Credentials that were enough for the operation no longer are (an OR became an AND)."""
+    before, after = _requirements(pair.before), _requirements(pair.after)
+    still = set(_methods(pair.after))
+    # A requirement that lost a method altogether is the method-dropped rules' to report.
+    lost = [
+        entry for entry in before if entry <= still and not any(option <= entry for option in after)
+    ]
+    return Delta(_listed(lost), _listed(after)) if lost else None
+
+
+def security_requirement_loosened(pair: Pair) -> Delta | None:
+    """Credentials that were not enough for the operation now are (an AND became an OR)."""
+    before, after = _requirements(pair.before), _requirements(pair.after)
+    known = set(_methods(pair.before))
+    new = [
+        entry for entry in after if entry <= known and not any(option <= entry for option in before)
+    ]
+    return Delta(_listed(before), _listed(new)) if new else None
 
 
 def _dropped(pair: Pair, method: str) -> Delta | None:

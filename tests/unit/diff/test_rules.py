@@ -37,6 +37,10 @@ SYMMETRIC: Final = frozenset(
         "security-key-pattern-changed",
         "auth-status-changed",
         "auth-condition-outcome-changed",
+        "request-const-changed",
+        "response-const-changed",
+        "request-condition-changed",
+        "response-condition-changed",
     }
 )
 

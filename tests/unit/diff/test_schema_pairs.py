@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nbkit.diff.change import Direction
-from nbkit.diff.pair import Kind
+from nbkit.diff.pair import Kind, Pair
 from nbkit.diff.schema_pairs import Where, escape, matched, schema_sites
 
 WHERE = Where(Direction.REQUEST, "POST", "/v")
@@ -58,12 +58,29 @@ def test_all_of_is_folded_so_properties_match_by_name() -> None:
     assert (prop.pair.before_required, prop.pair.after_required) == (True, True)
 
 
-def test_items_and_same_length_alternatives_are_walked() -> None:
+def test_items_are_walked_and_disjoint_alternatives_fold_into_a_type_list() -> None:
     before = {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "null"}]}}
     after = {"type": "array", "items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}
-    pointers = [site.pointer for site in schema_sites(before, after, "/s", WHERE)]
-    assert "/s/items/anyOf/0" in pointers
-    assert "/s/items/anyOf/1" not in pointers
+    sites = list(schema_sites(before, after, "/s", WHERE))
+    (items,) = [site for site in sites if site.pointer == "/s/items"]
+    assert items.pair.before == {"type": ["null", "string"]}
+    assert items.pair.after == {"type": ["integer", "null"]}
+
+
+def test_alternatives_match_by_what_they_accept_not_by_position() -> None:
+    card = {"type": "object", "properties": {"card": {"type": "string"}}}
+    iban = {"type": "object", "properties": {"iban": {"type": "string"}}}
+    sites = list(schema_sites({"anyOf": [card, iban]}, {"anyOf": [iban]}, "/s", WHERE))
+    (removed,) = [site for site in sites if site.kind is Kind.ALTERNATIVE]
+    assert removed.pair == Pair(card, None)
+    assert removed.pointer == "/s/anyOf/0"
+    assert not [site for site in sites if site.kind is Kind.PROPERTY]
+
+
+def test_a_removed_branch_that_a_remaining_one_accepts_is_not_reported() -> None:
+    short = {"type": "string", "maxLength": 5}
+    sites = schema_sites({"anyOf": [short, {"type": "string"}]}, {"type": "string"}, "/s", WHERE)
+    assert [site for site in sites if site.kind is Kind.ALTERNATIVE] == []
 
 
 def test_escape_follows_rfc_6901() -> None:

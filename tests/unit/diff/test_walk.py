@@ -76,7 +76,7 @@ def test_document_security_change_reaches_every_operation() -> None:
     after["security"] = [{"key": []}]
     found = [site for site in sites(before, after) if site.kind is Kind.OPERATION_SECURITY]
     assert [(site.pair.before, site.pair.after) for site in found] == [
-        (["http bearer"], ["apiKey header x-api-key"])
+        ([["http bearer"]], [["apiKey header x-api-key"]])
     ]
 
 
@@ -84,4 +84,4 @@ def test_empty_requirement_means_anonymous() -> None:
     before, after = _doc(), _doc()
     after["paths"]["/v"]["get"]["security"] = [{}]
     (site,) = [site for site in sites(before, after) if site.kind is Kind.OPERATION_SECURITY]
-    assert site.pair.after == ["anonymous"]
+    assert site.pair.after == [["anonymous"]]

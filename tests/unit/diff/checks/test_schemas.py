@@ -14,6 +14,7 @@ from nbkit.diff.checks.schemas import (
     type_narrowed,
     type_widened,
 )
+from nbkit.diff.checks.structure import const_changed
 from nbkit.diff.pair import Delta, Pair
 from nbkit.types import JSON
 
@@ -38,10 +39,17 @@ def test_a_type_where_there_was_none_is_narrowed() -> None:
     assert type_narrowed(_pair({}, {"type": "string"})) == Delta(None, "string", "type")
 
 
-def test_const_counts_as_a_one_value_enum() -> None:
+def test_one_const_against_another_is_const_changed_not_an_enum_change() -> None:
     pair = _pair({"const": "a"}, {"const": "b"})
-    assert enum_narrowed(pair) == Delta(["a"], ["b"], "const")
-    assert enum_widened(pair) == Delta(["a"], ["b"], "const")
+    assert const_changed(pair) == Delta("a", "b", "const")
+    assert enum_narrowed(pair) is None
+    assert enum_widened(pair) is None
+
+
+def test_const_counts_as_a_one_value_enum_against_an_enum() -> None:
+    pair = _pair({"const": "a"}, {"enum": ["a", "b"]})
+    assert enum_widened(pair) == Delta(["a"], ["a", "b"], "enum")
+    assert enum_narrowed(pair) is None
 
 
 def test_enum_appearing_narrows_and_disappearing_widens() -> None:

@@ -53,5 +53,5 @@ def test_key_rules_need_both_sides() -> None:
 
 
 def test_method_dropped_leaves_the_two_key_methods_to_their_own_rules() -> None:
-    pair = Pair(["http bearer", API_KEY_HEADER, API_KEY_QUERY], ["anonymous"])
+    pair = Pair([["http bearer"], [API_KEY_HEADER], [API_KEY_QUERY]], [["anonymous"]])
     assert security_method_dropped(pair) == Delta(["http bearer"], None)
