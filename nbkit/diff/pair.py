@@ -36,7 +36,8 @@ class Pair:
     """A node of the old contract and its match in the new one; None where a side lacks it.
 
     Names differ only when the compare step matched a renamed node;
-    `*_required` hold the `required` flag of properties, parameters and headers.
+    `*_required` hold the `required` flag of properties, parameters and headers;
+    `after_closed` says that a property's new object refuses properties it does not name.
     """
 
     before: JSON
@@ -45,6 +46,7 @@ class Pair:
     after_name: str | None = None
     before_required: bool = False
     after_required: bool = False
+    after_closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,14 @@ def _flat(schema: Mapping[str, JSON]) -> Mapping[str, JSON]:
     return merged
 
 
+def _is_closed(schema: Mapping[str, JSON]) -> bool:
+    """Whether an object refuses every property it does not name."""
+    refuses = any(
+        schema.get(key) is False for key in ("additionalProperties", "unevaluatedProperties")
+    )
+    return refuses and not schema.get("patternProperties")
+
+
 def _lifted(old: Mapping[str, JSON], new: Mapping[str, JSON]) -> tuple[JSON, JSON]:
     """A schema against a bare `anyOf`/`oneOf`: the schema as that keyword's only branch."""
     for keyword in ("anyOf", "oneOf"):
@@ -192,6 +200,7 @@ def _sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Si
     old_props, new_props = mapping(old.get("properties")), mapping(new.get("properties"))
     old_required = set(old.get("required") or ())
     new_required = set(new.get("required") or ())
+    closed = _is_closed(new)
     for old_name, new_name in matched(old_props, new_props, same=lambda b, a: b == a):
         old_prop = old_props[old_name] if old_name is not None else None
         new_prop = new_props[new_name] if new_name is not None else None
@@ -203,6 +212,7 @@ def _sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Si
             new_name,
             old_name in old_required,
             new_name in new_required,
+            closed,
         )
         yield where.site(Kind.PROPERTY, at, pair)
         yield from _sites(old_prop, new_prop, at, where)

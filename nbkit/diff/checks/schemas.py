@@ -1,4 +1,4 @@
-"""Checks on one schema node: type, enum, length and range bounds, pattern, default.
+"""Checks on one schema node: type, enum, length, item and range bounds, pattern, default.
 
 The same functions judge request and response schemas; the rule table gives
 each direction its own id and level.
@@ -17,10 +17,18 @@ __all__ = [
     "default_changed",
     "enum_narrowed",
     "enum_widened",
+    "exclusive_maximum_loosened",
+    "exclusive_maximum_tightened",
+    "exclusive_minimum_loosened",
+    "exclusive_minimum_tightened",
+    "max_items_loosened",
+    "max_items_tightened",
     "max_length_loosened",
     "max_length_tightened",
     "maximum_loosened",
     "maximum_tightened",
+    "min_items_loosened",
+    "min_items_tightened",
     "min_length_loosened",
     "min_length_tightened",
     "minimum_loosened",
@@ -37,6 +45,7 @@ __all__ = [
 
 _STRING: Final = frozenset({"string"})
 _NUMBER: Final = frozenset({"integer", "number"})
+_ARRAY: Final = frozenset({"array"})
 
 
 def _value_type(value: JSON) -> str:
@@ -224,6 +233,46 @@ def minimum_tightened(pair: Pair) -> Delta | None:
 def minimum_loosened(pair: Pair) -> Delta | None:
     """`minimum` went down or was dropped."""
     return _lower(pair, "minimum", _NUMBER, tighter=False)
+
+
+def max_items_tightened(pair: Pair) -> Delta | None:
+    """`maxItems` appeared or went down."""
+    return _upper(pair, "maxItems", _ARRAY, tighter=True)
+
+
+def max_items_loosened(pair: Pair) -> Delta | None:
+    """`maxItems` went up or was dropped."""
+    return _upper(pair, "maxItems", _ARRAY, tighter=False)
+
+
+def min_items_tightened(pair: Pair) -> Delta | None:
+    """`minItems` appeared or went up."""
+    return _lower(pair, "minItems", _ARRAY, tighter=True)
+
+
+def min_items_loosened(pair: Pair) -> Delta | None:
+    """`minItems` went down or was dropped."""
+    return _lower(pair, "minItems", _ARRAY, tighter=False)
+
+
+def exclusive_maximum_tightened(pair: Pair) -> Delta | None:
+    """`exclusiveMaximum` appeared or went down."""
+    return _upper(pair, "exclusiveMaximum", _NUMBER, tighter=True)
+
+
+def exclusive_maximum_loosened(pair: Pair) -> Delta | None:
+    """`exclusiveMaximum` went up or was dropped."""
+    return _upper(pair, "exclusiveMaximum", _NUMBER, tighter=False)
+
+
+def exclusive_minimum_tightened(pair: Pair) -> Delta | None:
+    """`exclusiveMinimum` appeared or went up."""
+    return _lower(pair, "exclusiveMinimum", _NUMBER, tighter=True)
+
+
+def exclusive_minimum_loosened(pair: Pair) -> Delta | None:
+    """`exclusiveMinimum` went down or was dropped."""
+    return _lower(pair, "exclusiveMinimum", _NUMBER, tighter=False)
 
 
 def _patterns(pair: Pair) -> tuple[JSON, JSON] | None:
