@@ -20,6 +20,8 @@ class Kind(StrEnum):
     MEDIA_TYPE = "media-type"
     SCHEMA = "schema"
     ALTERNATIVE = "alternative"
+    OVERLAP_GAINED = "overlap-gained"
+    OVERLAP_LOST = "overlap-lost"
     PROPERTY = "property"
     RESPONSE = "response"
     HEADER = "header"

@@ -110,6 +110,8 @@ from nbkit.diff.checks.security import (
 )
 from nbkit.diff.checks.structure import (
     alternative_added,
+    alternative_overlap_removed,
+    alternative_overlapped,
     alternative_removed,
     condition_changed,
     conditional_added,
@@ -367,6 +369,34 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("request-alternative-removed", Level.BREAKING, REQ, Kind.ALTERNATIVE, alternative_removed),
     Rule("response-alternative-removed", Level.INFO, RES, Kind.ALTERNATIVE, alternative_removed),
     Rule("request-alternative-added", Level.INFO, REQ, Kind.ALTERNATIVE, alternative_added),
+    Rule(
+        "request-alternative-overlapped",
+        Level.BREAKING,
+        REQ,
+        Kind.OVERLAP_GAINED,
+        alternative_overlapped,
+    ),
+    Rule(
+        "response-alternative-overlapped",
+        Level.INFO,
+        RES,
+        Kind.OVERLAP_GAINED,
+        alternative_overlapped,
+    ),
+    Rule(
+        "request-alternative-overlap-removed",
+        Level.INFO,
+        REQ,
+        Kind.OVERLAP_LOST,
+        alternative_overlap_removed,
+    ),
+    Rule(
+        "response-alternative-overlap-removed",
+        Level.WARNING,
+        RES,
+        Kind.OVERLAP_LOST,
+        alternative_overlap_removed,
+    ),
     Rule("response-alternative-added", Level.BREAKING, RES, Kind.ALTERNATIVE, alternative_added),
     Rule(
         "security-scheme-removed",

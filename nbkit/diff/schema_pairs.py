@@ -19,7 +19,7 @@ from typing import Final
 from nbkit.diff.change import Direction
 from nbkit.diff.normal import normalise, types_of
 from nbkit.diff.pair import Kind, Pair
-from nbkit.diff.subsume import covers
+from nbkit.diff.subsume import covers, disjoint
 from nbkit.types import JSON
 
 __all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sites"]
@@ -171,19 +171,50 @@ def _alternative_pairs(
     return pairs, removed, added
 
 
-def _alternatives(old: JSON, new: JSON, pointer: str, where: Where) -> Iterator[Site]:
+def _alternatives(old: JSON, new: JSON, pointer: str, where: Where, *, one: bool) -> Iterator[Site]:
+    """Matched branches walked, and the rest judged; `one` for oneOf, which rejects overlaps."""
     if not isinstance(old, list) or not isinstance(new, list):
         return
     pairs, removed, added = _alternative_pairs(old, new)
     for i, j in pairs:
         yield from _sites(old[i], new[j], f"{pointer}/{j}", where)
-    # A removed branch whose values a remaining branch accepts narrows nothing.
+
+    def accepted(branch: JSON, others: list[JSON]) -> bool:
+        # In a oneOf, a value passes only when no second branch accepts it too.
+        for k, other in enumerate(others):
+            rest = others[:k] + others[k + 1 :]
+            if covers(other, branch) and (not one or all(disjoint(branch, r) for r in rest)):
+                return True
+        return False
+
     for i in removed:
-        if not any(covers(branch, old[i]) for branch in new):
+        if not accepted(old[i], new):
             yield where.site(Kind.ALTERNATIVE, f"{pointer}/{i}", Pair(old[i], None))
     for j in added:
-        if not any(covers(branch, new[j]) for branch in old):
+        if not accepted(new[j], old):
             yield where.site(Kind.ALTERNATIVE, f"{pointer}/{j}", Pair(None, new[j]))
+    if one:
+        yield from _overlaps(old, new, (pairs, removed, added), pointer, where)
+
+
+def _overlaps(
+    old: list[JSON],
+    new: list[JSON],
+    matching: tuple[list[tuple[int, int]], list[int], list[int]],
+    pointer: str,
+    where: Where,
+) -> Iterator[Site]:
+    """oneOf branches that came to share values with a kept branch, or stopped sharing them."""
+    pairs, removed, added = matching
+    for i, k in pairs:
+        for j in added:
+            if not disjoint(new[j], new[k]):
+                site = Pair(old[i], new[j])
+                yield where.site(Kind.OVERLAP_GAINED, f"{pointer}/{j}", site)
+        for j in removed:
+            if not disjoint(old[j], old[i]):
+                site = Pair(old[j], new[k])
+                yield where.site(Kind.OVERLAP_LOST, f"{pointer}/{k}", site)
 
 
 def schema_sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Site]:
@@ -224,7 +255,13 @@ def _sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Si
         at = f"{pointer}/dependentSchemas/{escape(name)}"
         yield from _sites(old_dependent[name], new_dependent.get(name), at, where)
     for keyword in ("anyOf", "oneOf"):
-        yield from _alternatives(old.get(keyword), new.get(keyword), f"{pointer}/{keyword}", where)
+        yield from _alternatives(
+            old.get(keyword),
+            new.get(keyword),
+            f"{pointer}/{keyword}",
+            where,
+            one=keyword == "oneOf",
+        )
     old_list, new_list = old.get("prefixItems"), new.get("prefixItems")
     # Tuple positions are meaningful: prefixItems match by position.
     if isinstance(old_list, list) and isinstance(new_list, list):

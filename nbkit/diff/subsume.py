@@ -15,7 +15,7 @@ from nbkit.diff.normal import ANNOTATIONS, types_of
 from nbkit.diff.pattern_sets import contains
 from nbkit.types import JSON
 
-__all__ = ["covers"]
+__all__ = ["covers", "disjoint"]
 
 _UPPER: Final = ("maxLength", "maximum", "maxItems", "maxProperties", "exclusiveMaximum")
 _LOWER: Final = ("minLength", "minimum", "minItems", "minProperties", "exclusiveMinimum")
@@ -133,3 +133,36 @@ def covers(outer: JSON, inner: JSON) -> bool:
         if not _keyword_ok(outer, inner, key):
             return False
     return True
+
+
+def _fixed(schema: Mapping[str, JSON], name: str) -> list[JSON] | None:
+    """The values a required property may take, when the schema fixes them."""
+    if name not in (schema.get("required") or []):
+        return None
+    prop = schema.get("properties")
+    return (
+        _values(prop[name])
+        if isinstance(prop, Mapping) and isinstance(prop.get(name), Mapping)
+        else None
+    )
+
+
+def disjoint(first: JSON, second: JSON) -> bool:
+    """Whether surely no value is accepted by both normal schemas.
+
+    Yes when their types do not meet, their `enum`/`const` values do not meet,
+    or a property both require is fixed to values that do not meet (a tag).
+    """
+    if not isinstance(first, Mapping) or not isinstance(second, Mapping):
+        return False
+    first_types, second_types = types_of(first), types_of(second)
+    if first_types is not None and second_types is not None and not first_types & second_types:
+        return True
+    first_values, second_values = _values(first), _values(second)
+    if first_values is not None and second_values is not None:
+        return not any(value in second_values for value in first_values)
+    for name in first.get("required") or []:
+        mine, theirs = _fixed(first, str(name)), _fixed(second, str(name))
+        if mine is not None and theirs is not None and not any(v in theirs for v in mine):
+            return True
+    return False

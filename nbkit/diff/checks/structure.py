@@ -15,6 +15,8 @@ from nbkit.types import JSON
 
 __all__ = [
     "alternative_added",
+    "alternative_overlap_removed",
+    "alternative_overlapped",
     "alternative_removed",
     "condition_changed",
     "conditional_added",
@@ -82,6 +84,20 @@ def alternative_added(pair: Pair) -> Delta | None:
     if pair.before is not None or pair.after is None:
         return None
     return Delta(None, pair.after)
+
+
+def alternative_overlapped(pair: Pair) -> Delta | None:
+    """A new `oneOf` branch may accept values an old branch did, and oneOf rejects such values."""
+    if pair.before is None or pair.after is None:
+        return None
+    return Delta(pair.before, pair.after)
+
+
+def alternative_overlap_removed(pair: Pair) -> Delta | None:
+    """A removed `oneOf` branch shared values with a kept one, which oneOf now accepts."""
+    if pair.before is None or pair.after is None:
+        return None
+    return Delta(pair.before, pair.after)
 
 
 def _conditionals(schema: JSON) -> dict[str, JSON]:
