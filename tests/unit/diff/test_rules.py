@@ -10,8 +10,9 @@ import pytest
 
 from nbkit.diff.change import Direction, Level
 from nbkit.diff.compare import compare
+from nbkit.diff.mirrors import MIRRORS, WAIVERS, mirror_of
 from nbkit.diff.revision import Snapshot, read_file
-from nbkit.diff.rules import MIRRORS, RULES, WAIVERS, Rule, mirror_of
+from nbkit.diff.rules import RULES, Rule
 
 REPO: Final = Path(__file__).resolve().parents[3]
 FIXTURES: Final = REPO / "tests" / "data" / "diff"
