@@ -11,6 +11,7 @@ inside the pattern, or a pattern interegular does not parse.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final
 
@@ -35,12 +36,13 @@ def _unescaped(pattern: str, index: int) -> bool:
     return run % 2 == 0
 
 
-def _top_level_bar(body: str) -> bool:
-    """Whether `|` splits the whole pattern (outside groups and classes)."""
+def _syntax(body: str) -> Iterator[tuple[str, int, bool]]:
+    """Each unescaped character with its group depth and whether it sits in a `[...]` class."""
     depth, in_class = 0, False
     for i, char in enumerate(body):
         if not _unescaped(body, i):
             continue
+        yield char, depth, in_class
         if in_class:
             in_class = char != "]"
         elif char == "[":
@@ -49,9 +51,6 @@ def _top_level_bar(body: str) -> bool:
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
 
 
 def _full_match(pattern: str) -> str | None:
@@ -65,29 +64,15 @@ def _full_match(pattern: str) -> str | None:
     end = body.endswith("$") and _unescaped(body, len(body) - 1)
     if end:
         body = body[:-1]
+    syntax = [(char, depth) for char, depth, in_class in _syntax(body) if not in_class]
     # An anchor left inside, or anchors that bind only one side of a `|`, is not handled.
-    inner_anchor = any(
-        char in "^$" and _unescaped(body, i) and not _in_class(body, i)
-        for i, char in enumerate(body)
-    )
-    if inner_anchor or ((start or end) and _top_level_bar(body)):
+    inner_anchor = any(char in "^$" for char, _ in syntax)
+    if inner_anchor or ((start or end) and ("|", 0) in syntax):
         return None
     for match in _COUNT.finditer(body):
         if any(int(group) > _MAX_COUNT for group in match.groups() if group):
             return None
     return f"{'' if start else _ANY}(?:{body}){'' if end else _ANY}"
-
-
-def _in_class(body: str, index: int) -> bool:
-    in_class = False
-    for i, char in enumerate(body[:index]):
-        if not _unescaped(body, i):
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-    return in_class
 
 
 @lru_cache(maxsize=512)

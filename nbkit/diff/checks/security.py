@@ -110,31 +110,57 @@ def _listed(requirements: list[frozenset[str]]) -> JSON:
     return [sorted(entry) for entry in requirements]
 
 
+def _credentials(entry: frozenset[str]) -> frozenset[str]:
+    # `anonymous` asks for nothing: the empty set of credentials.
+    return entry - {ANONYMOUS}
+
+
+def _unmet(wanted: JSON, offered: JSON) -> list[frozenset[str]]:
+    """Requirements of `wanted` whose credentials satisfy no requirement of `offered`.
+
+    A client that sends the credentials of such a requirement is let through by
+    one side and turned away by the other.
+    """
+    options = [_credentials(entry) for entry in _requirements(offered)]
+    return [
+        entry
+        for entry in _requirements(wanted)
+        if not any(option <= _credentials(entry) for option in options)
+    ]
+
+
 def security_requirement_tightened(pair: Pair) -> Delta | None:
     """Credentials that were enough for the operation no longer are (an OR became an AND)."""
-    before, after = _requirements(pair.before), _requirements(pair.after)
-    still = set(_methods(pair.after))
-    # A requirement that lost a method altogether is the method-dropped rules' to report.
-    lost = [
-        entry for entry in before if entry <= still and not any(option <= entry for option in after)
-    ]
-    return Delta(_listed(lost), _listed(after)) if lost else None
+    known = set(_methods(pair.after))
+    # A requirement that lost a method altogether is the method rules' to report.
+    lost = [entry for entry in _unmet(pair.before, pair.after) if entry <= known]
+    return Delta(_listed(lost), _listed(_requirements(pair.after))) if lost else None
 
 
 def security_requirement_loosened(pair: Pair) -> Delta | None:
     """Credentials that were not enough for the operation now are (an AND became an OR)."""
-    before, after = _requirements(pair.before), _requirements(pair.after)
     known = set(_methods(pair.before))
-    new = [
-        entry for entry in after if entry <= known and not any(option <= entry for option in before)
+    new = [entry for entry in _unmet(pair.after, pair.before) if entry <= known]
+    return Delta(_listed(_requirements(pair.before)), _listed(new)) if new else None
+
+
+def _gone(pair: Pair) -> list[str]:
+    """Methods no longer accepted whose loss turns away a client that used them.
+
+    A method dropped from a requirement that another requirement still covers
+    (`bearer AND key` became `key`) locks nobody out.
+    """
+    after = _methods(pair.after)
+    unmet = _unmet(pair.before, pair.after)
+    return [
+        method
+        for method in _methods(pair.before)
+        if method not in after and any(method in entry for entry in unmet)
     ]
-    return Delta(_listed(before), _listed(new)) if new else None
 
 
 def _dropped(pair: Pair, method: str) -> Delta | None:
-    if method in _methods(pair.before) and method not in _methods(pair.after):
-        return Delta(method, None)
-    return None
+    return Delta(method, None) if method in _gone(pair) else None
 
 
 def security_api_key_query_dropped(pair: Pair) -> Delta | None:
@@ -149,12 +175,7 @@ def security_api_key_header_dropped(pair: Pair) -> Delta | None:
 
 def security_method_dropped(pair: Pair) -> Delta | None:
     """The operation no longer accepts another method (bearer, or no credentials at all)."""
-    after = _methods(pair.after)
-    gone = [
-        method
-        for method in _methods(pair.before)
-        if method not in after and method not in (API_KEY_QUERY, API_KEY_HEADER)
-    ]
+    gone = [method for method in _gone(pair) if method not in (API_KEY_QUERY, API_KEY_HEADER)]
     return Delta(gone, None) if gone else None
 
 

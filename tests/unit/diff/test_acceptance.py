@@ -277,3 +277,36 @@ def test_an_equivalent_rewrite_reports_nothing(
     schema, other = pair
     assert _diff(schema, other, response=response, as_ref=as_ref) == ()
     assert _diff(other, schema, response=response, as_ref=as_ref) == ()
+
+
+SCHEMES: Final = {
+    "bearer": {"type": "http", "scheme": "bearer"},
+    "header": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "query": {"type": "apiKey", "in": "query", "name": "api_key"},
+}
+requirements = st.lists(
+    st.lists(st.sampled_from(sorted(SCHEMES)), max_size=3, unique=True),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _secured(security: list[list[str]]) -> Any:
+    document = _document({"type": "object"}, response=False)
+    document["components"]["securitySchemes"] = SCHEMES
+    document["security"] = [{name: [] for name in entry} for entry in security]
+    return document
+
+
+def _locks_someone_out(before: list[list[str]], after: list[list[str]]) -> bool:
+    """Whether a client sending the credentials of some old requirement is now turned away."""
+    return any(not any(set(new) <= set(old) for new in after) for old in before)
+
+
+@PROPERTIES
+@given(requirements, requirements)
+def test_security_is_breaking_exactly_when_a_set_of_credentials_stops_sufficing(
+    before: list[list[str]], after: list[list[str]]
+) -> None:
+    changes = compare(Snapshot("old", _secured(before)), Snapshot("new", _secured(after)))
+    assert (Level.BREAKING in _levels(changes)) == _locks_someone_out(before, after), changes

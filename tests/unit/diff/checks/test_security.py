@@ -11,7 +11,10 @@ from nbkit.diff.checks.security import (
     key_prefix,
     key_prefix_changed,
     method_of,
+    security_api_key_header_dropped,
     security_method_dropped,
+    security_requirement_loosened,
+    security_requirement_tightened,
 )
 from nbkit.diff.pair import Delta, Pair
 from nbkit.keys import PREFIX
@@ -53,5 +56,23 @@ def test_key_rules_need_both_sides() -> None:
 
 
 def test_method_dropped_leaves_the_two_key_methods_to_their_own_rules() -> None:
-    pair = Pair([["http bearer"], [API_KEY_HEADER], [API_KEY_QUERY]], [["anonymous"]])
+    pair = Pair([["http bearer"], [API_KEY_HEADER], [API_KEY_QUERY]], [["http basic"]])
     assert security_method_dropped(pair) == Delta(["http bearer"], None)
+
+
+def test_a_method_dropped_that_locks_nobody_out_is_not_breaking() -> None:
+    # `bearer AND key` became `key`: a client sending both still gets through.
+    pair = Pair([["http bearer", API_KEY_HEADER]], [[API_KEY_HEADER]])
+    assert security_method_dropped(pair) is None
+    assert security_api_key_header_dropped(pair) is None
+    assert security_requirement_loosened(pair) == Delta(
+        [sorted(["http bearer", API_KEY_HEADER])], [[API_KEY_HEADER]]
+    )
+
+
+def test_or_turned_and_is_tightened_and_the_reverse_loosened() -> None:
+    either, both = [["http bearer"], [API_KEY_HEADER]], [["http bearer", API_KEY_HEADER]]
+    assert security_requirement_tightened(Pair(either, both)) is not None
+    assert security_requirement_loosened(Pair(either, both)) is None
+    assert security_requirement_loosened(Pair(both, either)) is not None
+    assert security_requirement_tightened(Pair(both, either)) is None
