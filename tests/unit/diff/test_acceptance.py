@@ -37,6 +37,9 @@ PROPERTIES: Final = settings(
 def _strings(draw: st.DrawFn) -> Schema:
     schema: Schema = {"type": "string"}
     # Values or bounds, not both: bounds on one-letter values would constrain nothing.
+    if draw(st.integers(0, 4)) == 0:
+        schema["const"] = draw(st.sampled_from("abcdef"))
+        return schema
     if draw(st.booleans()):
         schema["enum"] = draw(
             st.lists(st.sampled_from("abcdef"), min_size=1, max_size=4, unique=True)
@@ -62,7 +65,10 @@ def _numbers(draw: st.DrawFn) -> Schema:
 
 @st.composite
 def schemas(draw: st.DrawFn, depth: int = 2) -> Schema:
-    """A schema of strings, numbers, booleans, arrays and objects, `depth` levels deep."""
+    """A schema of strings, numbers, booleans, arrays and objects, `depth` levels deep.
+
+    Objects may carry `dependentRequired` and `if`/`then` on properties they do not require.
+    """
     kinds = ["string", "number", "boolean"] + (["array", "object"] if depth else [])
     kind = draw(st.sampled_from(kinds))
     schema = _shaped(draw, kind, depth)
@@ -90,6 +96,12 @@ def _shaped(draw: st.DrawFn, kind: str, depth: int) -> Schema:
         schema["required"] = required
     if draw(st.booleans()):
         schema["additionalProperties"] = False
+    optional = [name for name in names[1:] if name not in required]
+    if optional and draw(st.booleans()):
+        schema["dependentRequired"] = {names[0]: [optional[0]]}
+    if optional and draw(st.booleans()):
+        schema["if"] = {"required": [names[0]]}
+        schema["then"] = {"required": [optional[-1]]}
     return schema
 
 
@@ -119,6 +131,11 @@ def _widenings(node: Schema) -> list[Callable[[Schema], None]]:
         edits.append(lambda n: n.update(minimum=n["minimum"] - 3))
     if "enum" in node:
         edits.append(lambda n: n.update(enum=[*n["enum"], "zzz"]))
+    if "const" in node:
+        edits.append(lambda n: n.update(enum=[n.pop("const"), "zzz"]))
+    for key in ("dependentRequired", "then"):
+        if key in node:
+            edits.append(drop(key))
     if "pattern" in node:
         wide = dict(PATTERNS)[node["pattern"]]
         edits.append(lambda n: n.update(pattern=wide))
@@ -163,8 +180,8 @@ def _rewrites(node: Schema) -> list[Callable[[Schema], None]]:
     ]
     if isinstance(node["type"], str):
         edits.append(lambda n: n.update(type=[n["type"]]))
-    elif "enum" not in node:
-        # `[T, null]` as alternatives; with an enum, null would have to be among the values.
+    elif "enum" not in node and "const" not in node:
+        # `[T, null]` as alternatives; with fixed values, null would have to be among them.
         edits.append(lambda n: _as_alternatives(n, "anyOf"))
         edits.append(lambda n: _as_alternatives(n, "oneOf"))
     if len(node.get("required", [])) > 1:
