@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import combinations
 from typing import Final
 
 from nbkit.diff.change import Direction
@@ -141,12 +142,38 @@ def _is_closed(schema: Mapping[str, JSON]) -> bool:
 
 def _lifted(old: Mapping[str, JSON], new: Mapping[str, JSON]) -> tuple[JSON, JSON]:
     """A schema against a bare `anyOf`/`oneOf`: the schema as that keyword's only branch."""
+    plain_old = "anyOf" not in old and "oneOf" not in old
+    plain_new = "anyOf" not in new and "oneOf" not in new
     for keyword in ("anyOf", "oneOf"):
-        if set(new) == {keyword} and keyword not in old:
+        if set(new) == {keyword} and plain_old:
             return {keyword: [old]}, new
-        if set(old) == {keyword} and keyword not in new:
+        if set(old) == {keyword} and plain_new:
             return old, {keyword: [new]}
     return old, new
+
+
+def _switched(
+    old: Mapping[str, JSON], new: Mapping[str, JSON], pointer: str, where: Where
+) -> Iterator[Site]:
+    """`anyOf` turned `oneOf` or back: branches compared, and the overlaps oneOf rejects judged."""
+    for before, after, kind in (
+        ("anyOf", "oneOf", Kind.OVERLAP_GAINED),
+        ("oneOf", "anyOf", Kind.OVERLAP_LOST),
+    ):
+        old_list, new_list = old.get(before), new.get(after)
+        if not isinstance(old_list, list) or not isinstance(new_list, list):
+            continue
+        if after in old or before in new:
+            continue
+        yield from _alternatives(old_list, new_list, f"{pointer}/{after}", where, one=False)
+        pairs, _, _ = _alternative_pairs(old_list, new_list)
+        for (i, k), (j, m) in combinations(pairs, 2):
+            # The overlap that matters is between the oneOf's branches.
+            first, second = (
+                (new_list[k], new_list[m]) if after == "oneOf" else (old_list[i], old_list[j])
+            )
+            if not disjoint(first, second):
+                yield where.site(kind, f"{pointer}/{after}/{m}", Pair(old_list[j], new_list[m]))
 
 
 def _alternative_pairs(
@@ -262,6 +289,7 @@ def _sites(before: JSON, after: JSON, pointer: str, where: Where) -> Iterator[Si
             where,
             one=keyword == "oneOf",
         )
+    yield from _switched(old, new, pointer, where)
     old_list, new_list = old.get("prefixItems"), new.get("prefixItems")
     # Tuple positions are meaningful: prefixItems match by position.
     if isinstance(old_list, list) and isinstance(new_list, list):

@@ -86,3 +86,22 @@ def test_a_removed_branch_that_a_remaining_one_accepts_is_not_reported() -> None
 def test_escape_follows_rfc_6901() -> None:
     assert escape("/api/v1/x.php") == "~1api~1v1~1x.php"
     assert escape("a~b") == "a~0b"
+
+
+def test_any_of_turned_one_of_is_judged_by_the_overlap_of_its_branches() -> None:
+    a = {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}
+    b = {"type": "object", "required": ["b"], "properties": {"b": {"type": "string"}}}
+    gained = list(schema_sites({"anyOf": [a, b]}, {"oneOf": [a, b]}, "/s", WHERE))
+    assert [site.kind for site in gained if site.kind is not Kind.SCHEMA] == [Kind.OVERLAP_GAINED]
+    lost = list(schema_sites({"oneOf": [a, b]}, {"anyOf": [a, b]}, "/s", WHERE))
+    assert [site.kind for site in lost if site.kind is not Kind.SCHEMA] == [Kind.OVERLAP_LOST]
+
+
+def test_any_of_turned_one_of_with_tagged_branches_is_no_change() -> None:
+    def tagged(tag: str) -> dict[str, object]:
+        return {"type": "object", "required": ["k"], "properties": {"k": {"const": tag}}}
+
+    sites = schema_sites(
+        {"anyOf": [tagged("a"), tagged("b")]}, {"oneOf": [tagged("a"), tagged("b")]}, "/s", WHERE
+    )
+    assert [site.kind for site in sites if site.kind is not Kind.SCHEMA] == []
