@@ -259,6 +259,11 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("response-conditional-added", INFO, RES, Kind.SCHEMA, structure.conditional_added),
     Rule("request-conditional-removed", INFO, REQ, Kind.SCHEMA, structure.conditional_removed),
     Rule("response-conditional-removed", BREAK, RES, Kind.SCHEMA, structure.conditional_removed),
+    # Where nbkit cannot tell, both fire: the request breaks, the response warns.
+    Rule("request-negation-tightened", BREAK, REQ, Kind.SCHEMA, structure.negation_tightened),
+    Rule("response-negation-tightened", INFO, RES, Kind.SCHEMA, structure.negation_tightened),
+    Rule("request-negation-loosened", INFO, REQ, Kind.SCHEMA, structure.negation_loosened),
+    Rule("response-negation-loosened", WARN, RES, Kind.SCHEMA, structure.negation_loosened),
     # Undecidable which values move between `then` and `else`: both sides assume the worst.
     Rule("request-condition-changed", BREAK, REQ, Kind.SCHEMA, structure.condition_changed),
     Rule("response-condition-changed", BREAK, RES, Kind.SCHEMA, structure.condition_changed),

@@ -28,12 +28,12 @@ __all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sit
 # How alike two names must be to pair a removal with an addition as a rename.
 _NEAR_NAME: Final = 0.8
 EMPTY: Final[Mapping[str, JSON]] = {}
-# Keywords holding one subschema, walked when both sides have them.
+# Keywords holding one subschema, walked when both sides have them. Not `not`: a
+# change inside it works the other way round; the negation rules judge it whole.
 _SUBSCHEMAS: Final = (
     "items",
     "additionalProperties",
     "unevaluatedProperties",
-    "not",
     "if",
     "then",
     "else",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from nbkit.diff.pair import Delta, Pair
+from nbkit.diff.subsume import covers
 from nbkit.types import JSON
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "const_changed",
     "dependent_required_added",
     "dependent_required_removed",
+    "negation_loosened",
+    "negation_tightened",
     "properties_closed",
     "properties_opened",
 ]
@@ -98,6 +101,34 @@ def alternative_overlap_removed(pair: Pair) -> Delta | None:
     if pair.before is None or pair.after is None:
         return None
     return Delta(pair.before, pair.after)
+
+
+def _negation_moves(pair: Pair) -> tuple[bool, bool] | None:
+    """Whether `not` now rejects more values, and whether it rejects fewer (both: cannot tell)."""
+    if not isinstance(pair.before, Mapping) or not isinstance(pair.after, Mapping):
+        return None
+    before, after = pair.before.get("not"), pair.after.get("not")
+    if before == after:
+        return None
+    if before is None or after is None:
+        return after is not None, before is not None
+    return not covers(before, after), not covers(after, before)
+
+
+def negation_tightened(pair: Pair) -> Delta | None:
+    """`not` appeared, or the schema it negates may accept more (so fewer values pass)."""
+    moves = _negation_moves(pair)
+    if moves is None or not moves[0]:
+        return None
+    return Delta(pair.before.get("not"), pair.after.get("not"), "not")
+
+
+def negation_loosened(pair: Pair) -> Delta | None:
+    """`not` went away, or the schema it negates may accept less (so more values pass)."""
+    moves = _negation_moves(pair)
+    if moves is None or not moves[1]:
+        return None
+    return Delta(pair.before.get("not"), pair.after.get("not"), "not")
 
 
 def _conditionals(schema: JSON) -> dict[str, JSON]:
