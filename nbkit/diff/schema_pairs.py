@@ -28,13 +28,13 @@ __all__ = ["EMPTY", "Site", "Where", "escape", "mapping", "matched", "schema_sit
 # How alike two names must be to pair a removal with an addition as a rename.
 _NEAR_NAME: Final = 0.8
 EMPTY: Final[Mapping[str, JSON]] = {}
-# Keywords holding one subschema, walked when both sides have them. Not `not`: a
-# change inside it works the other way round; the negation rules judge it whole.
+# Keywords holding one subschema, walked when both sides have them. Not `not` or
+# `if`: a change inside either does not widen or narrow the same way; the negation
+# and condition rules judge them whole.
 _SUBSCHEMAS: Final = (
     "items",
     "additionalProperties",
     "unevaluatedProperties",
-    "if",
     "then",
     "else",
     "contains",

@@ -105,3 +105,10 @@ def test_any_of_turned_one_of_with_tagged_branches_is_no_change() -> None:
         {"anyOf": [tagged("a"), tagged("b")]}, {"oneOf": [tagged("a"), tagged("b")]}, "/s", WHERE
     )
     assert [site.kind for site in sites if site.kind is not Kind.SCHEMA] == []
+
+
+def test_not_and_if_are_judged_whole_not_walked() -> None:
+    before = {"not": {"maxLength": 3}, "if": {"maxLength": 3}, "then": {"minLength": 1}}
+    after = {"not": {"maxLength": 5}, "if": {"maxLength": 5}, "then": {"minLength": 1}}
+    pointers = [site.pointer for site in schema_sites(before, after, "/s", WHERE)]
+    assert pointers == ["/s"]
