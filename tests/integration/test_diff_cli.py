@@ -42,6 +42,14 @@ def test_same_contract_has_no_changes_and_exits_0(capsys: pytest.CaptureFixture[
         ("request-default-changed", "warning", 1),
         ("request-max-length-loosened", "breaking", 0),
         ("request-max-length-loosened", "warning", 0),
+        # Classes issue 12 added: each gates a pull request from the command line.
+        ("request-properties-closed", "breaking", 1),
+        ("security-requirement-tightened", "breaking", 1),
+        ("auth-schema-message-removed", "breaking", 1),
+        ("request-pattern-narrowed", "breaking", 1),
+        ("response-header-became-optional", "breaking", 1),
+        ("server-removed", "breaking", 1),
+        ("request-pattern-widened", "warning", 0),
     ],
 )
 def test_exit_code_follows_fail_on(
