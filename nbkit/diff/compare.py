@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
 from nbkit.diff.change import Change, Direction
-from nbkit.diff.pair import Kind, Pair
+from nbkit.diff.pair import Kind, Pair, Rule
 from nbkit.diff.revision import Snapshot
-from nbkit.diff.rules import RULES, Rule
+from nbkit.diff.rules import RULES
 from nbkit.diff.schema_pairs import Site, escape
 from nbkit.diff.walk import AUTH_STATUSES, sites
 from nbkit.types import JSON

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from nbkit.diff.change import Direction
-from nbkit.diff.rules import Rule
+from nbkit.diff.pair import Rule
 
 __all__ = ["MIRRORS", "WAIVERS", "mirror_of"]
 
@@ -40,6 +40,10 @@ _W_SEC: Final = (
     "credentials travel only in requests; the auth-* rules judge the errors the client receives"
 )
 
+_W_BODY: Final = (
+    "a response body has no `required` flag; its statuses, media types and schema are judged"
+)
+
 _W_SERVER: Final = "a server is where requests go; a response has no server of its own"
 
 _W_REN: Final = (
@@ -55,6 +59,8 @@ WAIVERS: Final[Mapping[str, str]] = {
     "rate-limit-raised": _W_RATE,
     "rate-limit-policy-changed": _W_RATE,
     "request-param-renamed": _W_REN,
+    "request-body-became-required": _W_BODY,
+    "request-body-became-optional": _W_BODY,
     "server-removed": _W_SERVER,
     "server-added": _W_SERVER,
     "security-requirement-tightened": _W_SEC,

@@ -1,13 +1,14 @@
-"""What a rule judges: a pair of matching nodes from the two contracts, and what it reports."""
+"""What a rule is and judges: pairs of matching nodes of two contracts, and what it reports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nbkit.diff.change import Direction, Level
 from nbkit.types import JSON, StrEnum
 
-__all__ = ["Check", "Delta", "Kind", "Pair"]
+__all__ = ["Check", "Delta", "Kind", "Pair", "Rule"]
 
 
 class Kind(StrEnum):
@@ -17,6 +18,7 @@ class Kind(StrEnum):
     OPERATION = "operation"
     RATE_LIMIT = "rate-limit"
     PARAMETER = "parameter"
+    REQUEST_BODY = "request-body"
     MEDIA_TYPE = "media-type"
     SCHEMA = "schema"
     ALTERNATIVE = "alternative"
@@ -62,3 +64,20 @@ class Delta:
 
 # A rule's logic: judge one pair, report a Delta when the rule applies.
 Check = Callable[[Pair], Delta | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of the table: which pairs it judges, how, and how bad a hit is."""
+
+    id: str
+    level: Level
+    direction: Direction
+    kind: Kind
+    check: Check
+
+    @property
+    def summary(self) -> str:
+        """What the rule reports: the first line of its check's docstring."""
+        doc = (self.check.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else self.id

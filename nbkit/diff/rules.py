@@ -7,32 +7,23 @@ receives) or a waiver saying why there is none: nbkit.diff.mirrors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from nbkit.diff.change import Direction, Level
-from nbkit.diff.checks import auth, bodies, params, paths, responses, schemas, security, structure
-from nbkit.diff.pair import Check, Kind
+from nbkit.diff.checks import (
+    auth,
+    bodies,
+    formats,
+    params,
+    paths,
+    responses,
+    schemas,
+    security,
+    structure,
+)
+from nbkit.diff.pair import Kind, Rule
 
-__all__ = ["RULES", "Rule"]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One row of the table: which pairs it judges, how, and how bad a hit is."""
-
-    id: str
-    level: Level
-    direction: Direction
-    kind: Kind
-    check: Check
-
-    @property
-    def summary(self) -> str:
-        """What the rule reports: the first line of its check's docstring."""
-        doc = (self.check.__doc__ or "").strip()
-        return doc.splitlines()[0] if doc else self.id
-
+__all__ = ["RULES"]
 
 # Short names keep each row of the table on one line.
 BREAK: Final = Level.BREAKING
@@ -56,6 +47,10 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("request-param-became-required", BREAK, REQ, Kind.PARAMETER, params.param_became_required),
     Rule("request-param-became-optional", INFO, REQ, Kind.PARAMETER, params.param_became_optional),
     Rule("request-param-renamed", BREAK, REQ, Kind.PARAMETER, params.param_renamed),
+    Rule(
+        "request-body-became-required", BREAK, REQ, Kind.REQUEST_BODY, bodies.body_became_required
+    ),
+    Rule("request-body-became-optional", INFO, REQ, Kind.REQUEST_BODY, bodies.body_became_optional),
     Rule("request-media-type-removed", BREAK, REQ, Kind.MEDIA_TYPE, bodies.media_type_removed),
     Rule("request-media-type-added", INFO, REQ, Kind.MEDIA_TYPE, bodies.media_type_added),
     Rule("response-media-type-removed", BREAK, RES, Kind.MEDIA_TYPE, bodies.media_type_removed),
@@ -221,6 +216,12 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule("response-pattern-changed", WARN, RES, Kind.SCHEMA, schemas.pattern_changed),
     Rule("request-default-changed", WARN, REQ, Kind.SCHEMA, schemas.default_changed),
     Rule("response-default-changed", INFO, RES, Kind.SCHEMA, schemas.default_changed),
+    Rule("request-format-added", BREAK, REQ, Kind.SCHEMA, formats.format_added),
+    Rule("response-format-added", INFO, RES, Kind.SCHEMA, formats.format_added),
+    Rule("request-format-removed", INFO, REQ, Kind.SCHEMA, formats.format_removed),
+    Rule("response-format-removed", WARN, RES, Kind.SCHEMA, formats.format_removed),
+    Rule("request-format-changed", BREAK, REQ, Kind.SCHEMA, formats.format_changed),
+    Rule("response-format-changed", BREAK, RES, Kind.SCHEMA, formats.format_changed),
     Rule("request-const-changed", BREAK, REQ, Kind.SCHEMA, structure.const_changed),
     Rule("response-const-changed", BREAK, RES, Kind.SCHEMA, structure.const_changed),
     Rule("request-properties-closed", BREAK, REQ, Kind.SCHEMA, structure.properties_closed),

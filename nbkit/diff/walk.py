@@ -232,6 +232,12 @@ def _operation(
         _parameters(items[0], old, pointer), _parameters(items[1], new, pointer), where
     )
     old_body, new_body = mapping(old.get("requestBody")), mapping(new.get("requestBody"))
+    old_needed, new_needed = old_body.get("required") is True, new_body.get("required") is True
+    if old_needed != new_needed:
+        body_pair = Pair(
+            old.get("requestBody"), new.get("requestBody"), None, None, old_needed, new_needed
+        )
+        yield where.site(Kind.REQUEST_BODY, f"{pointer}/requestBody", body_pair)
     yield from _media(
         old_body.get("content"), new_body.get("content"), f"{pointer}/requestBody/content", where
     )

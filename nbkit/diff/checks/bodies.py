@@ -1,10 +1,12 @@
-"""Checks on object properties and media types, in request and response bodies."""
+"""Checks on request bodies, object properties and media types, in requests and responses."""
 
 from __future__ import annotations
 
 from nbkit.diff.pair import Delta, Pair
 
 __all__ = [
+    "body_became_optional",
+    "body_became_required",
     "media_type_added",
     "media_type_removed",
     "property_added",
@@ -76,6 +78,20 @@ def property_became_optional(pair: Pair) -> Delta | None:
     if not pair.before_required or pair.after_required:
         return None
     return Delta(True, False, "required")
+
+
+def body_became_required(pair: Pair) -> Delta | None:
+    """The request body must now be sent (it was optional, or there was none)."""
+    if pair.after is None or pair.before_required or not pair.after_required:
+        return None
+    return Delta(pair.before_required, True, "required")
+
+
+def body_became_optional(pair: Pair) -> Delta | None:
+    """The request body may now be left out."""
+    if pair.before is None or not pair.before_required or pair.after_required:
+        return None
+    return Delta(True, pair.after_required, "required")
 
 
 def media_type_removed(pair: Pair) -> Delta | None:

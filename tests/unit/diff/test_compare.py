@@ -6,9 +6,9 @@ from typing import Any
 
 from nbkit.diff.change import Direction, Level
 from nbkit.diff.compare import compare
-from nbkit.diff.pair import Delta, Kind, Pair
+from nbkit.diff.pair import Delta, Kind, Pair, Rule
 from nbkit.diff.revision import Snapshot
-from nbkit.diff.rules import RULES, Rule
+from nbkit.diff.rules import RULES
 
 
 def _doc(max_length: int) -> dict[str, Any]:

@@ -11,8 +11,9 @@ import pytest
 from nbkit.diff.change import Direction, Level
 from nbkit.diff.compare import compare
 from nbkit.diff.mirrors import MIRRORS, WAIVERS, mirror_of
+from nbkit.diff.pair import Rule
 from nbkit.diff.revision import Snapshot, read_file
-from nbkit.diff.rules import RULES, Rule
+from nbkit.diff.rules import RULES
 
 REPO: Final = Path(__file__).resolve().parents[3]
 FIXTURES: Final = REPO / "tests" / "data" / "diff"
@@ -42,6 +43,8 @@ SYMMETRIC: Final = frozenset(
         "response-const-changed",
         "request-condition-changed",
         "response-condition-changed",
+        "request-format-changed",
+        "response-format-changed",
     }
 )
 
