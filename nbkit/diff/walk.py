@@ -12,6 +12,7 @@ from typing import Final
 
 from nbkit.diff.change import Direction
 from nbkit.diff.checks.security import ANONYMOUS, method_of
+from nbkit.diff.messages import messages, without_messages
 from nbkit.diff.normal import normalise
 from nbkit.diff.pair import Kind, Pair
 from nbkit.diff.schema_pairs import EMPTY, Site, Where, escape, mapping, matched, schema_sites
@@ -130,11 +131,11 @@ def _responses(
         if old_response is None or new_response is None or old_response == new_response:
             continue
         if status in auth_statuses:
-            old_texts, new_texts = _messages(old_response), _messages(new_response)
+            old_texts, new_texts = messages(old_response), messages(new_response)
             if old_texts != new_texts:
                 yield where.site(Kind.AUTH_MESSAGES, at, Pair(old_texts, new_texts))
-            old_response = _without_messages(old_response)
-            new_response = _without_messages(new_response)
+            old_response = without_messages(old_response)
+            new_response = without_messages(new_response)
         old_r, new_r = mapping(old_response), mapping(new_response)
         yield from _headers(old_r.get("headers"), new_r.get("headers"), f"{at}/headers", where)
         yield from _media(old_r.get("content"), new_r.get("content"), f"{at}/content", where)
@@ -169,46 +170,6 @@ def _same_security(before: list[list[str]], after: list[list[str]]) -> bool:
     """Whether two operations accept the same credentials and recommend the same method."""
     as_sets = {frozenset(entry) for entry in before} == {frozenset(entry) for entry in after}
     return as_sets and before[0][0] == after[0][0]
-
-
-def _messages(response: JSON) -> list[str]:
-    """The fixed strings (const, enum) anywhere in a response's schemas: its documented wordings."""
-    found: set[str] = set()
-
-    def visit(node: JSON) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-        elif isinstance(node, Mapping):
-            values = [node["const"]] if "const" in node else node.get("enum")
-            if isinstance(values, list):
-                found.update(value for value in values if isinstance(value, str))
-            for key, value in node.items():
-                if key not in ("const", "enum", "examples", "example", "default"):
-                    visit(value)
-
-    for media in mapping(mapping(response).get("content")).values():
-        visit(mapping(media).get("schema"))
-    return sorted(found)
-
-
-def _without_messages(node: JSON) -> JSON:
-    """A response schema without its fixed strings, which the auth-schema-message rules judge."""
-    if isinstance(node, list):
-        return [_without_messages(item) for item in node]
-    if not isinstance(node, Mapping):
-        return node
-    out = {key: _without_messages(value) for key, value in node.items()}
-    enum = out.get("enum")
-    strings = isinstance(out.get("const"), str) or (
-        isinstance(enum, list) and all(isinstance(value, str) for value in enum)
-    )
-    if strings:
-        out.pop("const", None)
-        out.pop("enum", None)
-        # The values said "a string"; keep that, so no type rule fires on their removal.
-        out.setdefault("type", "string")
-    return out
 
 
 def _operation(
