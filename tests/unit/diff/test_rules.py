@@ -132,6 +132,19 @@ def test_security_and_auth_changes_that_block_clients_are_breaking() -> None:
         "security-key-pattern-changed",
         "auth-status-changed",
         "auth-message-removed",
+        "auth-schema-message-removed",
+        "security-requirement-tightened",
+    ):
+        assert levels[rule_id] is Level.BREAKING
+
+
+def test_undecidable_request_changes_are_breaking() -> None:
+    levels = {rule.id: rule.level for rule in RULES}
+    for rule_id in (
+        "request-pattern-changed",
+        "request-condition-changed",
+        "request-negation-tightened",
+        "response-header-became-optional",
     ):
         assert levels[rule_id] is Level.BREAKING
 
