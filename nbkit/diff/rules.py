@@ -73,8 +73,8 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "response-header-became-required", INFO, RES, Kind.HEADER, responses.header_became_required
     ),
-    Rule("request-property-removed", WARN, REQ, Kind.PROPERTY, bodies.property_ignored),
-    Rule("request-property-refused", BREAK, REQ, Kind.PROPERTY, bodies.property_refused),
+    Rule("request-property-removed", WARN, REQ, Kind.PROPERTY, bodies.request_property_removed),
+    Rule("request-property-refused", BREAK, REQ, Kind.PROPERTY, bodies.request_property_refused),
     Rule("response-property-removed", BREAK, RES, Kind.PROPERTY, bodies.property_removed),
     Rule("request-property-renamed", BREAK, REQ, Kind.PROPERTY, bodies.property_renamed),
     Rule("response-property-renamed", BREAK, RES, Kind.PROPERTY, bodies.property_renamed),

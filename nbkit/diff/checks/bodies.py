@@ -14,10 +14,10 @@ __all__ = [
     "property_added_required",
     "property_became_optional",
     "property_became_required",
-    "property_ignored",
-    "property_refused",
     "property_removed",
     "property_renamed",
+    "request_property_refused",
+    "request_property_removed",
 ]
 
 
@@ -28,12 +28,12 @@ def property_removed(pair: Pair) -> Delta | None:
     return Delta(pair.before_name, None)
 
 
-def property_ignored(pair: Pair) -> Delta | None:
+def request_property_removed(pair: Pair) -> Delta | None:
     """A property is gone from an object that still takes unknown properties (it may be ignored)."""
     return None if pair.after_closed else property_removed(pair)
 
 
-def property_refused(pair: Pair) -> Delta | None:
+def request_property_refused(pair: Pair) -> Delta | None:
     """A property is gone from an object that refuses unknown properties: sending it is an error."""
     return property_removed(pair) if pair.after_closed else None
 
