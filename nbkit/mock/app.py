@@ -20,7 +20,7 @@ from nbkit.mock.auth import (
 from nbkit.mock.body import BodyRefused, read_body
 from nbkit.mock.ratelimit import Window
 from nbkit.mock.state import MockState
-from nbkit.mock.validation import Invalid, parse_body, validate_generation
+from nbkit.mock.validation import GenerationRequest, Invalid, parse_body, validate_generation
 from nbkit.mock.videos import Mode, Status, Video, credits_for
 from nbkit.types import JSON
 
@@ -133,12 +133,13 @@ class MockApp:
             return envelope(500, INTERNAL_ERROR)
         if scope["method"] != endpoint.method:
             return envelope(405, METHOD_NOT_ALLOWED, headers={"Allow": endpoint.method})
-        raw: bytes | None = None
+        checked: GenerationRequest | None = None
         if endpoint.mode is not None and behaviour.validate_before_auth:
-            raw_or_refusal = await self._early_validation(scope, receive, endpoint.mode)
-            if isinstance(raw_or_refusal, Reply):
-                return raw_or_refusal
-            raw = raw_or_refusal
+            # Only the validate-before-auth mutant checks the body before the key.
+            early = await self._read_request(scope, receive, endpoint.mode)
+            if isinstance(early, Reply):
+                return early
+            checked = early
         key = extract_key(
             scope["headers"],
             scope["query_string"],
@@ -157,21 +158,7 @@ class MockApp:
             return envelope(caller.status, caller.message)
         if endpoint.mode is None:
             return self._status(scope["query_string"], caller.id)
-        return await self._generate(scope, receive, caller.id, endpoint.mode, raw)
-
-    async def _early_validation(self, scope: Scope, receive: Receive, mode: Mode) -> bytes | Reply:
-        # Only the validate-before-auth mutant checks the body before the key.
-        try:
-            raw = await read_body(scope, receive, self._state.settings)
-        except BodyRefused as refused:
-            return envelope(refused.status, refused.message)
-        body = parse_body(raw)
-        if isinstance(body, Invalid):
-            return envelope(400, body.message)
-        checked = validate_generation(
-            body, mode=mode, prompt_max_chars=self._state.prompt_max_chars
-        )
-        return envelope(400, checked.message) if isinstance(checked, Invalid) else raw
+        return await self._generate(scope, receive, caller.id, endpoint.mode, checked)
 
     def _status(self, query_string: bytes, user_id: str) -> Reply:
         ids = [value for value in query_values(query_string, "video_id") if value]
@@ -187,33 +174,33 @@ class MockApp:
         return _json(200, {"success": True, **video.status_json()})
 
     async def _generate(
-        self, scope: Scope, receive: Receive, user_id: str, mode: Mode, raw: bytes | None
+        self,
+        scope: Scope,
+        receive: Receive,
+        user_id: str,
+        mode: Mode,
+        checked: GenerationRequest | None,
     ) -> Reply:
-        state, behaviour = self._state, self._state.behaviour
-        window = state.limiter.peek(user_id)
+        state, behaviour, limiter = self._state, self._state.behaviour, self._state.limiter
 
         def headers(current: Window) -> dict[str, str]:
             return current.headers() if behaviour.rate_limit_headers else {}
 
-        if behaviour.rate_limited and window.is_exhausted:
+        # The slot is taken before the first await, and given back if the body is refused.
+        slot = limiter.reserve(user_id) if behaviour.rate_limited else None
+        if behaviour.rate_limited and slot is None:
+            window = limiter.peek(user_id)
             limited = headers(window)
             if behaviour.retry_after:
                 limited["Retry-After"] = str(window.reset_in_seconds)
-            message = RATE_LIMITED.format(
-                count=state.limiter.limit, minutes=state.limiter.window_seconds // 60
-            )
+            message = RATE_LIMITED.format(count=limiter.limit, minutes=limiter.window_seconds // 60)
             return envelope(429, message, headers=limited, rate_limit=window)
-        try:
-            if raw is None:
-                raw = await read_body(scope, receive, state.settings)
-        except BodyRefused as refused:
-            return envelope(refused.status, refused.message, headers=headers(window))
-        body = parse_body(raw)
-        if isinstance(body, Invalid):
-            return envelope(400, body.message, headers=headers(window))
-        request = validate_generation(body, mode=mode, prompt_max_chars=state.prompt_max_chars)
-        if isinstance(request, Invalid):
-            return envelope(400, request.message, headers=headers(window))
+        request = checked or await self._read_request(scope, receive, mode)
+        if isinstance(request, Reply):
+            if slot is not None:
+                limiter.release(user_id, slot)
+            return Reply(request.status, request.body, headers(limiter.peek(user_id)))
+        window = slot.window if slot is not None else limiter.record(user_id)
         video = state.videos.add(
             Video(
                 id=state.videos.new_id(integer=behaviour.integer_video_id),
@@ -227,7 +214,22 @@ class MockApp:
                 created_at=state.clock.now(),
             )
         )
-        window = state.limiter.record(user_id)
         return _json(
             200, {**video.generation_json(), "rate_limit": window.as_json()}, headers(window)
         )
+
+    async def _read_request(
+        self, scope: Scope, receive: Receive, mode: Mode
+    ) -> GenerationRequest | Reply:
+        """The valid generation request, or the 4xx that refuses it."""
+        try:
+            raw = await read_body(scope, receive, self._state.settings)
+        except BodyRefused as refused:
+            return envelope(refused.status, refused.message)
+        body = parse_body(raw)
+        if isinstance(body, Invalid):
+            return envelope(400, body.message)
+        checked = validate_generation(
+            body, mode=mode, prompt_max_chars=self._state.prompt_max_chars
+        )
+        return envelope(400, checked.message) if isinstance(checked, Invalid) else checked

@@ -21,6 +21,7 @@ from nbkit.mock.accounts import PLANS, Plan, User, find_plan
 from nbkit.mock.clock import iso_utc
 from nbkit.mock.mutants import MUTANTS
 from nbkit.mock.state import MockState
+from nbkit.mock.validation import Invalid, parse_body
 from nbkit.mock.videos import Mode, Status, Video, credits_for
 from nbkit.types import JSON
 
@@ -39,7 +40,8 @@ class _BadRequest(Exception):
 
 
 def _reply(status: int, body: dict[str, JSON]) -> Response:
-    content = json.dumps(body, ensure_ascii=False).encode()
+    # ASCII escapes: any text a caller sent can be encoded back.
+    content = json.dumps(body).encode()
     return Response(content, status, media_type="application/json")
 
 
@@ -58,12 +60,10 @@ async def _json_body(request: Request) -> dict[str, JSON]:
     raw = await request.body()
     if not raw:
         return {}
-    try:
-        document = json.loads(raw)
-    except ValueError as err:
-        raise _BadRequest(400, "control body is not valid JSON") from err
-    if not isinstance(document, dict):
-        raise _BadRequest(400, "control body must be a JSON object")
+    # The API's own parser: no NaN, no unpaired surrogate that a later read could not encode.
+    document = parse_body(raw)
+    if isinstance(document, Invalid):
+        raise _BadRequest(400, f"control body: {document.message}")
     return document
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from nbkit.mock.clock import Clock, iso_utc
 from nbkit.types import JSON
 
-__all__ = ["RateLimiter", "Window"]
+__all__ = ["RateLimiter", "Slot", "Window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,14 @@ class Window:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A generation counted ahead of its answer: when, and the window including it."""
+
+    at: float
+    window: Window
+
+
 class RateLimiter:
     """Counts generations per user over a rolling window of `window_seconds`."""
 
@@ -80,11 +89,30 @@ class RateLimiter:
         return self._window(self._live(user_id, now), now)
 
     def record(self, user_id: str) -> Window:
-        """Count one generation now; return the window including it."""
+        """Count one generation now, limit or not; return the window including it."""
         now = self._clock.now()
         events = self._live(user_id, now)
         events.append(now)
         return self._window(events, now)
+
+    def reserve(self, user_id: str) -> Slot | None:
+        """Count one generation now if the window has room: None when it is exhausted.
+
+        Checking and counting in one step, before the request's first await, is
+        what keeps concurrent requests from all taking the same free slot.
+        """
+        now = self._clock.now()
+        events = self._live(user_id, now)
+        if len(events) >= self.limit:
+            return None
+        events.append(now)
+        return Slot(now, self._window(events, now))
+
+    def release(self, user_id: str, slot: Slot) -> None:
+        """Give back a slot that `reserve` counted, for a request refused after all."""
+        # Events of one time are interchangeable; one that aged out is already gone.
+        with contextlib.suppress(KeyError, ValueError):
+            self._events[user_id].remove(slot.at)
 
     def reset(self, user_id: str | None = None) -> None:
         """Forget the generations of one user, or of everyone."""

@@ -7,6 +7,7 @@ documented (API-FACTS 11) and are worded here to name the field and the fix.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 INVALID_JSON: Final = "Invalid JSON body"
+UNPAIRED_SURROGATE: Final = "Invalid JSON body: a string holds an unpaired \\u surrogate escape"
 NOT_AN_OBJECT: Final = "Request body must be a JSON object"
 PROMPT_REQUIRED: Final = 'Field "prompt" is required'
 PROMPT_NOT_STRING: Final = 'Field "prompt" must be a string'
@@ -43,6 +45,12 @@ DURATION_DEFAULT: Final = 5
 # (API-FACTS 4.1); any W:H of positive whole numbers, or `adaptive`, is taken.
 _ASPECT_RATIO: Final = re.compile(r"[1-9][0-9]*:[1-9][0-9]*|adaptive")
 ASPECT_DEFAULT: Final = "16:9"
+_PRINTABLE_ASCII: Final = re.compile(r"[!-~]+")
+# Labels of letters, digits and inner hyphens; the last one not all digits.
+_DNS_NAME: Final = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\.?"
+)
+_MAX_HOST_CHARS: Final = 253
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,25 +100,69 @@ def _reject_constant(name: str) -> None:
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
 
 
+# A `\\uD800`-`\\uDFFF` escape: the only way JSON text can smuggle in a surrogate.
+_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_unpaired_surrogate(document: JSON) -> bool:
+    """Whether any string or key in the document is not encodable as UTF-8."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
 def parse_body(raw: bytes) -> dict[str, JSON] | Invalid:
-    """The body as a JSON object, or why it is not one."""
+    """The body as a JSON object, or why it is not one.
+
+    A lone surrogate (`"\\ud800"`) parses, but could never be sent back as
+    UTF-8: refused here, so that nothing stored breaks a later read.
+    """
     try:
         document = _DECODER.decode(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return Invalid(INVALID_JSON)
     if not isinstance(document, dict):
         return Invalid(NOT_AN_OBJECT)
+    if _SURROGATE_ESCAPE.search(raw) and _has_unpaired_surrogate(document):
+        return Invalid(UNPAIRED_SURROGATE)
     return document
 
 
+def _is_public_host(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        # A DNS name with a dot: `localhost` and bare names are not public.
+        return len(host) <= _MAX_HOST_CHARS and "." in host and bool(_DNS_NAME.fullmatch(host))
+    return address.is_global
+
+
 def _is_https_url(value: str) -> bool:
-    # Lower-case scheme, a host, no whitespace: a public HTTPS URL (API-FACTS 5.1).
-    if not value.startswith("https://") or any(ch.isspace() for ch in value):
+    """A public HTTPS URL (API-FACTS 5.1): the service's servers must reach it."""
+    # Printable ASCII only: no whitespace, controls or look-alike characters.
+    if not value.startswith("https://") or not _PRINTABLE_ASCII.fullmatch(value):
         return False
     try:
-        return bool(urlsplit(value).hostname)
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535
     except ValueError:
         return False
+    host = parts.hostname
+    # No userinfo (`https://trusted.com@evil.example/`), no port 0, a public host.
+    return (
+        host is not None and "@" not in parts.netloc and parts.port != 0 and _is_public_host(host)
+    )
 
 
 def _check_prompt(body: dict[str, JSON], *, mode: Mode, max_chars: int) -> str | Invalid:
