@@ -3,34 +3,52 @@
 Everything here runs inside worker processes too, so `Settings` is picklable
 and the raw key leaves this module only in `Batch.keys`, which is filled for
 --verify alone.
+
+Memory per process is bounded: a file is read whole up to --max-file-size and
+in overlapping chunks beyond; an archive member is inflated chunk by chunk and
+held whole only when it is itself an archive of at most IN_MEMORY bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from nbkit.audit.classify import Context, classify
 from nbkit.audit.detect import (
-    SNIFF_BYTES,
+    MAX_CANDIDATE_BYTES,
     Candidate,
     find_candidates,
     holds_no_candidate,
-    is_binary,
 )
 from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
-from nbkit.audit.sources.archive import Budget, Limits, archive_kind, members
-from nbkit.audit.sources.tree import Entry, Subtree, walk_subtree
+from nbkit.audit.sources.archive import (
+    ArchiveLimit,
+    Budget,
+    Limits,
+    Member,
+    Readable,
+    archive_kind,
+    members,
+    read_errors,
+)
+from nbkit.audit.sources.tree import NOT_REGULAR, Entry, Subtree, walk_subtree
 from nbkit.keys import PREFIX_BYTES, fingerprint, redact
 
 __all__ = [
+    "CHUNK_SIZE",
+    "IN_MEMORY",
     "KEY_VERDICTS",
+    "OVERLAP",
     "Batch",
     "Settings",
     "make_finding",
+    "scan_chunks",
     "scan_content",
     "scan_entries",
     "scan_part",
@@ -38,9 +56,25 @@ __all__ = [
 
 KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
 _STREAM_KINDS: Final = frozenset({"gzip", "bzip2", "xz"})
+_MIB: Final = 1024 * 1024
 # Most files are smaller than this: one read() call, no fstat.
 _FIRST_READ: Final = 1 << 16
-_OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+_OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+_NO_FOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+# Streams and files over the size limit are read in chunks of this size (even, so that
+# UTF-16 text stays aligned), each searched with OVERLAP bytes of the next (at least the
+# longest candidate, UTF-16 doubling it) and _LOOK_BEHIND of the previous.
+CHUNK_SIZE: Final = 8 * _MIB
+OVERLAP: Final = 4 * MAX_CANDIDATE_BYTES
+_LOOK_BEHIND: Final = 16
+# A member that is itself an archive is opened in memory up to this size.
+IN_MEMORY: Final = 16 * _MIB
+_IN_MEMORY: Final = IN_MEMORY
+_HEAD: Final = 1 << 16
+_NESTED_TOO_BIG: Final = (
+    f"nested archive over {IN_MEMORY // _MIB} MiB; not opened, its bytes scanned as they are"
+)
+_ARCHIVE_TOO_BIG: Final = "archive over --max-file-size; not opened, its bytes scanned as they are"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +86,7 @@ class Settings:
     max_file_size: int
     limits: Limits
     collect_keys: bool
+    chunk_size: int = CHUNK_SIZE
 
 
 @dataclass(slots=True)
@@ -90,6 +125,106 @@ def make_finding(
     )
 
 
+def _owned(
+    data: bytes,
+    own: tuple[int, int],
+    path: str,
+    settings: Settings,
+    keys: dict[str, bytes],
+    at: tuple[int, int],
+) -> list[Finding]:
+    """Findings that start in data[own[0]:own[1]], placed after `at` = (lines, columns) before
+    data[0]: the chunk's own part; the rest belongs to its neighbours."""
+    lines, columns = at
+    found: list[Finding] = []
+    for candidate in find_candidates(data, settings.pattern):
+        if own[0] <= candidate.offset < own[1]:
+            column = candidate.column + columns if candidate.line == 1 else candidate.column
+            moved = replace(candidate, line=candidate.line + lines, column=column)
+            found.append(make_finding(moved, path, settings, keys))
+    return found
+
+
+def _advance(data: bytes, cut: int, at: tuple[int, int]) -> tuple[int, int]:
+    """(lines, columns) before data[cut], given those before data[0]."""
+    newlines = data.count(b"\n", 0, cut)
+    last = data.rfind(b"\n", 0, cut)
+    tail = len(data[last + 1 : cut].decode("utf-8", "replace"))
+    return at[0] + newlines, tail if newlines else at[1] + tail
+
+
+def scan_chunks(
+    first: bytes,
+    read: Callable[[int], bytes],
+    path: str,
+    settings: Settings,
+    keys: dict[str, bytes],
+    findings: list[Finding],
+) -> int:
+    """Scan a stream of any length in chunks of settings.chunk_size that overlap.
+
+    Each chunk is searched with OVERLAP bytes after it (no candidate is longer) and
+    _LOOK_BEHIND before it (for the boundary check), and reports only the candidates
+    that start in it, so none is lost or reported twice at an edge. Memory stays at
+    a chunk and its overlap. Returns the bytes read.
+    """
+    size = settings.chunk_size
+    parts = [first]
+    held = len(first)
+    own_from, at, total, done = 0, (0, 0), 0, False
+    while True:
+        while held < own_from + size + OVERLAP and not done:
+            part = read(own_from + size + OVERLAP - held)
+            done = not part
+            parts.append(part)
+            held += len(part)
+        data = b"".join(parts) if len(parts) > 1 else parts[0]
+        own_to = len(data) if done and len(data) <= own_from + size else own_from + size
+        findings.extend(_owned(data, (own_from, own_to), path, settings, keys, at))
+        if own_to >= len(data):
+            return total + len(data)
+        cut = own_to - _LOOK_BEHIND
+        at = _advance(data, cut, at)
+        total += cut
+        parts, held, own_from = [data[cut:]], len(data) - cut, _LOOK_BEHIND
+
+
+def _read_whole(stream: Readable, limit: int) -> bytes:
+    """Up to limit bytes of the stream: read() may return less than asked before the end."""
+    parts: list[bytes] = []
+    left = limit
+    while left > 0 and (part := stream.read(left)):
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _scan_member(
+    member: Member,
+    shown: str,
+    nested: str,
+    settings: Settings,
+    keys: dict[str, bytes],
+    found: tuple[list[Finding], list[Problem]],
+    depth: int,
+    budget: Budget,
+) -> None:
+    stream = member.stream
+    assert stream is not None
+    head = _read_whole(stream, _HEAD)
+    if archive_kind(head) is not None:
+        head += _read_whole(stream, _IN_MEMORY + 1 - len(head))
+        if len(head) <= _IN_MEMORY:
+            more, trouble = scan_content(
+                head, nested, settings, keys, depth=depth + 1, budget=budget
+            )
+            found[0].extend(more)
+            found[1].extend(trouble)
+            return
+        found[1].append(Problem(shown, _NESTED_TOO_BIG))
+    scan_chunks(head, stream.read, shown, settings, keys, found[0])
+
+
 def scan_content(
     data: bytes,
     path: str,
@@ -99,7 +234,7 @@ def scan_content(
     depth: int = 0,
     budget: Budget | None = None,
 ) -> tuple[list[Finding], list[Problem]]:
-    """Findings and problems in one file's or blob's bytes, archives opened in memory."""
+    """Findings and problems in one file's or blob's bytes, archives opened as streams."""
     kind = archive_kind(data)
     if kind is None:
         candidates = find_candidates(data, settings.pattern)
@@ -111,47 +246,87 @@ def scan_content(
     problems: list[Problem] = []
     for member in members(data, kind, path, limits=settings.limits, budget=budget):
         name = display_path(member.name)
-        if member.data is None:
-            problems.append(
-                Problem(f"{path}!{name}" if name else path, member.problem or "skipped")
-            )
+        shown = f"{path}!{name}" if name else path
+        if member.stream is None:
+            problems.append(Problem(shown, member.problem or "skipped"))
             continue
         # A compressed tarball reads as `x.tar.gz!inner`, not `x.tar.gz!x.tar!inner`.
-        inner = path if kind in _STREAM_KINDS and archive_kind(member.data) else f"{path}!{name}"
-        found, trouble = scan_content(
-            member.data, inner, settings, keys, depth=depth + 1, budget=budget
-        )
-        findings.extend(found)
-        problems.extend(trouble)
+        nested = path if kind in _STREAM_KINDS else shown
+        try:
+            _scan_member(member, shown, nested, settings, keys, (findings, problems), depth, budget)
+        except ArchiveLimit as err:
+            problems.append(Problem(shown, str(err)))
+            if budget.bytes_left <= 0:
+                break
+        except read_errors() as err:
+            problems.append(Problem(shown, f"unreadable member ({type(err).__name__})"))
     return findings, problems
 
 
-def _read(entry: Entry, settings: Settings) -> bytes | Problem | None:
-    """The file's bytes; None for binary content, which is skipped after its first block."""
+def _open(entry: Entry) -> int | Problem:
+    """A descriptor for the entry, opened without blocking and checked to be a regular file.
+
+    The path may have become a FIFO or a device since the walk: O_NONBLOCK keeps the
+    open from waiting for a writer, and fstat judges what was opened, not the name.
+    """
+    flags = _OPEN_FLAGS if entry.follow else _OPEN_FLAGS | _NO_FOLLOW
     try:
-        handle = os.open(entry.path, _OPEN_FLAGS)
+        handle = os.open(entry.path, flags)
     except OSError as err:
         return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
+    try:
+        mode = os.fstat(handle).st_mode
+    except OSError as err:
+        os.close(handle)
+        return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        return Problem(entry.display, NOT_REGULAR)
+    return handle
+
+
+def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
+    """Read, and scan, one file: whole up to --max-file-size, in chunks beyond."""
+    handle = _open(entry)
+    if isinstance(handle, Problem):
+        batch.problems.append(handle)
+        return
     try:
         data = os.read(handle, _FIRST_READ)
         size = len(data) if len(data) < _FIRST_READ else os.fstat(handle).st_size
         if size > settings.max_file_size:
-            return Problem(entry.display, f"larger than --max-file-size ({size} bytes); skipped")
-        # The NUL test first: text has none, and most files are text.
-        if data.find(b"\x00", 0, SNIFF_BYTES) >= 0 and is_binary(data) and not archive_kind(data):
-            return None
+            if archive_kind(data) is not None:
+                batch.problems.append(Problem(entry.display, _ARCHIVE_TOO_BIG))
+            batch.bytes_read += scan_chunks(
+                data,
+                functools.partial(os.read, handle),
+                entry.display,
+                settings,
+                batch.keys,
+                batch.findings,
+            )
+            batch.files += 1
+            return
         left = size - len(data)
-        if left <= 0:
-            return data
-        chunks = [data]
-        while left > 0 and (chunk := os.read(handle, left)):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        if left > 0:
+            chunks = [data]
+            while left > 0 and (chunk := os.read(handle, left)):
+                chunks.append(chunk)
+                left -= len(chunk)
+            data = b"".join(chunks)
     except OSError as err:
-        return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
+        reason = f"cannot read ({err.strerror or type(err).__name__})"
+        batch.problems.append(Problem(entry.display, reason, True))
+        return
     finally:
         os.close(handle)
+    batch.files += 1
+    batch.bytes_read += len(data)
+    if holds_no_candidate(data) and archive_kind(data) is None:
+        return  # most files: plain text without a marker
+    found, trouble = scan_content(data, entry.display, settings, batch.keys)
+    batch.findings.extend(found)
+    batch.problems.extend(trouble)
 
 
 def scan_entries(items: Iterable[Entry | Problem], settings: Settings) -> Batch:
@@ -159,27 +334,11 @@ def scan_entries(items: Iterable[Entry | Problem], settings: Settings) -> Batch:
     problems while the rest go on."""
     batch = Batch()
     problems = batch.problems
-    files = bytes_read = 0
     for item in items:
         if isinstance(item, Problem):
             problems.append(item)
-            continue
-        data = _read(item, settings)
-        if data is None:  # binary
-            files += 1
-            continue
-        if isinstance(data, Problem):
-            problems.append(data)
-            continue
-        files += 1
-        bytes_read += len(data)
-        if holds_no_candidate(data) and archive_kind(data) is None:
-            continue  # most files: plain text without a marker
-        found, trouble = scan_content(data, item.display, settings, batch.keys)
-        batch.findings.extend(found)
-        problems.extend(trouble)
-    batch.files = files
-    batch.bytes_read = bytes_read
+        else:
+            _scan_file(item, settings, batch)
     return batch
 
 

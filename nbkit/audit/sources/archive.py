@@ -1,8 +1,12 @@
-"""Open zip, jar, wheel, tar and compressed archives in memory, with limits against bombs.
+"""Open zip, jar, wheel, tar and compressed archives as streams, with limits against bombs.
 
-Nothing is extracted to disk. Every archive tree shares one byte budget, each
-compressed stream is inflated with a hard output cap, and nesting is bounded,
-so a 42.zip-style bomb costs at most the budget and reports a problem.
+Nothing is extracted to disk, and no member is inflated whole: each member is
+handed out as a stream that its reader consumes in chunks. gzip, bzip2 and xz
+streams are read to the end, every member of a multi-member stream included,
+and a compressed tarball is walked as it inflates. Every archive tree shares
+one byte budget, each stream's ratio of output to input is capped, and
+nesting is bounded, so a 42.zip-style bomb costs at most the budget in time
+and a chunk in memory, and reports a problem.
 
 The archive modules are imported at the first archive: most scans meet none,
 and start-up time counts in pre-commit hooks.
@@ -10,19 +14,31 @@ and start-up time counts in pre-commit hooks.
 
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
-__all__ = ["Budget", "Limits", "Member", "archive_kind", "members"]
+__all__ = [
+    "ArchiveLimit",
+    "Budget",
+    "Limits",
+    "Member",
+    "Readable",
+    "archive_kind",
+    "members",
+    "read_errors",
+]
 
 _MIB: Final = 1024 * 1024
 # A text member rarely compresses beyond 100:1; bombs reach 1000:1 and more.
 _RATIO_FLOOR_BYTES: Final = _MIB
 # First bytes of the zip, gzip, bzip2 and xz magics: one set lookup rejects most files.
 _MAGIC_FIRST_BYTES: Final = frozenset(b"P\x1fB\xfd")
+_TAR_HEAD: Final = 512
+BUDGET_EXHAUSTED: Final = "archive size budget exhausted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +61,90 @@ class Budget:
         self.members_left = limits.max_members
 
 
+class Readable(Protocol):
+    """What a member's content is read through."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """At most size bytes; b"" at the end."""
+
+
+class ArchiveLimit(Exception):
+    """A member's stream went over a limit while it was read; the message is the reason."""
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One file inside an archive, or the reason it was not read (`data` is then None)."""
+    """One file inside an archive, or the reason it was not read (`stream` is then None)."""
 
     name: str
-    data: bytes | None
+    stream: Readable | None
     problem: str | None = None
+
+
+@functools.cache
+def read_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean an archive or a member cannot be read (bad data, encryption)."""
+    import lzma
+    import tarfile
+    import zipfile
+
+    return (
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        zlib.error,
+        lzma.LZMAError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    )
+
+
+class _Charged:
+    """A stream whose output is charged to the budget, with its ratio to `compressed` capped."""
+
+    __slots__ = ("budget", "compressed", "inner", "max_ratio", "produced")
+
+    def __init__(self, inner: Readable, budget: Budget, max_ratio: int, compressed: int) -> None:
+        self.inner = inner
+        self.budget = budget
+        self.max_ratio = max_ratio
+        self.compressed = compressed  # 0: not compressed, no ratio to check
+        self.produced = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.inner.read(size)
+        self.produced += len(data)
+        if len(data) > self.budget.bytes_left:
+            self.budget.bytes_left = 0
+            raise ArchiveLimit(BUDGET_EXHAUSTED)
+        self.budget.bytes_left -= len(data)
+        if (
+            self.compressed
+            and self.produced > _RATIO_FLOOR_BYTES
+            and self.produced > self.max_ratio * self.compressed
+        ):
+            raise ArchiveLimit("compression ratio over the limit (archive bomb?)")
+        return data
+
+
+class _Prepended:
+    """A stream with bytes already read put back in front."""
+
+    __slots__ = ("head", "inner")
+
+    def __init__(self, head: bytes, inner: Readable) -> None:
+        self.head = head
+        self.inner = inner
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self.head:
+            return self.inner.read(size)
+        if size < 0:
+            data, self.head = self.head + self.inner.read(), b""
+            return data
+        data, self.head = self.head[:size], self.head[size:]
+        return data
 
 
 def archive_kind(data: bytes) -> str | None:
@@ -68,16 +161,18 @@ def archive_kind(data: bytes) -> str | None:
     return "tar" if data[257:262] == b"ustar" else None
 
 
-def _inflate(kind: str, data: bytes, cap: int) -> bytes:
-    """Decompress at most cap + 1 bytes, so the caller can tell a stream that is too big."""
+def _decompressing(kind: str, data: bytes) -> Readable:
+    """The whole stream, every member of it, inflated as it is read."""
     import bz2
+    import gzip
     import lzma
 
+    source = io.BytesIO(data)
     if kind == "gzip":
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, cap + 1)
+        return gzip.GzipFile(fileobj=source, mode="rb")
     if kind == "bzip2":
-        return bz2.BZ2Decompressor().decompress(data, cap + 1)
-    return lzma.LZMADecompressor().decompress(data, cap + 1)
+        return bz2.BZ2File(source)
+    return lzma.LZMAFile(source)
 
 
 def _stream_name(outer: str) -> str:
@@ -106,26 +201,24 @@ def _zip_members(data: bytes, limits: Limits, budget: Budget) -> Iterator[Member
                 )
                 continue
             if size > budget.bytes_left:
-                yield Member(info.filename, None, "archive size budget exhausted")
+                yield Member(info.filename, None, BUDGET_EXHAUSTED)
                 return
             try:
-                with archive.open(info) as stream:
-                    # Read one byte past the declared size: headers can lie.
-                    content = stream.read(budget.bytes_left + 1)
-            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error) as err:
+                stream = archive.open(info)
+            except read_errors() as err:
                 yield Member(info.filename, None, f"unreadable member ({err})")
                 continue
-            if len(content) > budget.bytes_left:
-                yield Member(info.filename, None, "archive size budget exhausted")
-                return
-            budget.bytes_left -= len(content)
-            yield Member(info.filename, content)
+            # Headers can lie: the budget and the ratio are checked on what inflates.
+            with stream:
+                charged = _Charged(stream, budget, limits.max_ratio, max(info.compress_size, 1))
+                yield Member(info.filename, charged)
 
 
-def _tar_members(data: bytes, budget: Budget) -> Iterator[Member]:
+def _tar_members(source: Readable, budget: Budget, *, charge: bool) -> Iterator[Member]:
+    """A tar walked as a stream (`r|`): a compressed tarball is never inflated whole."""
     import tarfile
 
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+    with tarfile.open(fileobj=source, mode="r|") as archive:  # type: ignore[call-overload]
         for info in archive:
             if not info.isfile():
                 continue
@@ -134,46 +227,35 @@ def _tar_members(data: bytes, budget: Budget) -> Iterator[Member]:
                 return
             budget.members_left -= 1
             if info.size > budget.bytes_left:
-                yield Member(info.name, None, "archive size budget exhausted")
+                yield Member(info.name, None, BUDGET_EXHAUSTED)
                 return
             stream = archive.extractfile(info)
-            if stream is None:
-                continue
-            content = stream.read()
-            budget.bytes_left -= len(content)
-            yield Member(info.name, content)
+            if stream is not None:
+                # Inside a compressed stream the bytes are charged as they inflate.
+                yield Member(info.name, _Charged(stream, budget, 0, 0) if charge else stream)
 
 
 def members(
     data: bytes, kind: str, outer: str, *, limits: Limits, budget: Budget
 ) -> Iterator[Member]:
-    """The files inside one archive; problems come out as members without data."""
-    import lzma
-    import tarfile
-    import zipfile
+    """The files inside one archive, as streams; problems come out as members without one.
 
+    A stream's reader may raise ArchiveLimit (a limit hit) or one of read_errors().
+    """
     try:
         if kind == "zip":
             yield from _zip_members(data, limits, budget)
         elif kind == "tar":
-            yield from _tar_members(data, budget)
+            yield from _tar_members(io.BytesIO(data), budget, charge=True)
         else:
-            inflated = _inflate(kind, data, budget.bytes_left)
-            if len(inflated) > budget.bytes_left:
-                yield Member(_stream_name(outer), None, "archive size budget exhausted")
-                return
-            big = len(inflated) > _RATIO_FLOOR_BYTES
-            if big and len(inflated) > limits.max_ratio * len(data):
-                yield Member(_stream_name(outer), None, "compression ratio over the limit")
-                return
-            budget.bytes_left -= len(inflated)
-            yield Member(_stream_name(outer), inflated)
-    except (
-        zipfile.BadZipFile,
-        tarfile.TarError,
-        zlib.error,
-        lzma.LZMAError,
-        OSError,
-        EOFError,
-    ) as err:
+            stream = _Charged(_decompressing(kind, data), budget, limits.max_ratio, len(data))
+            head = stream.read(_TAR_HEAD)
+            whole = _Prepended(head, stream)
+            if archive_kind(head) == "tar":
+                yield from _tar_members(whole, budget, charge=False)
+            else:
+                yield Member(_stream_name(outer), whole)
+    except ArchiveLimit as err:
+        yield Member(_stream_name(outer) if kind not in ("zip", "tar") else "", None, str(err))
+    except read_errors() as err:
         yield Member("", None, f"unreadable archive ({type(err).__name__})")

@@ -93,7 +93,7 @@ def test_bomb_is_reported_and_the_rest_still_scanned() -> None:
     assert "ratio" in problems[0].reason and problems[0].path == "b.zip!bomb.bin"
 
 
-def test_large_files_are_read_whole_and_binaries_skipped(tmp_path: Path) -> None:
+def test_large_files_are_read_whole_and_binaries_searched(tmp_path: Path) -> None:
     from nbkit.audit.content import scan_entries
     from nbkit.audit.sources.tree import Entry
 
@@ -103,5 +103,9 @@ def test_large_files_are_read_whole_and_binaries_skipped(tmp_path: Path) -> None
     (tmp_path / "small.bin").write_bytes(b"\0\1\2" + key.encode())
     entries = [Entry(str(tmp_path / n), n) for n in ("big.txt", "big.bin", "small.bin")]
     batch = scan_entries(entries, _settings())
-    assert [(f.location.path, f.location.line) for f in batch.findings] == [("big.txt", 30_001)]
+    assert sorted((f.location.path, f.location.line) for f in batch.findings) == [
+        ("big.bin", 1),
+        ("big.txt", 30_001),
+        ("small.bin", 1),
+    ]
     assert batch.files == 3 and batch.problems == []

@@ -131,12 +131,28 @@ def test_invalid_utf8_does_not_break_detection() -> None:
     assert _values(b"\xc3\x28\xfd broken " + key.encode() + b" \xc3") == [key.encode()]
 
 
-def test_binary_content_is_skipped() -> None:
-    key = new_key()
-    data = b"\x7fELF\x00\x01\x02" + key.encode()
+def test_binary_content_is_searched_like_strings() -> None:
+    key, wide = new_key(), new_key()
+    data = b"\x7fELF\x00\x01\x02" + key.encode() + b"\x00\x03" + wide.encode("utf-16-le")
+    data += bytes(range(1, 256)) * 2
     assert is_binary(data)
     assert text_view(data) is None
-    assert _values(data) == []
+    assert sorted(_values(data)) == sorted([key.encode(), wide.encode()])
+    assert {c.encoding for c in find_candidates(data, PATTERN)} == {"binary", "utf-16"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("shift", [0, 1])
+def test_utf16_runs_in_binary_at_either_alignment(codec: str, shift: int) -> None:
+    key = new_key()
+    data = b"\x00\x01\x02" * 40 + b"\x07" * shift + f"k={key}".encode(codec) + b"\x00\xff" * 9
+    assert _values(data) == [key.encode()]
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
+def test_bom_like_first_bytes_do_not_hide_an_ascii_key(bom: bytes) -> None:
+    key = new_key()
+    assert _values(bom + f"\nkey = {key}\n".encode()) == [key.encode()]
 
 
 def test_inline_marker_allows_the_line() -> None:
@@ -200,7 +216,7 @@ def _occurrences(data: bytes, marker: bytes) -> list[int]:
 
 @given(_SOUP)
 def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
-    plain, groups = _markers(data)
+    plain, groups, _ = _markers(data)
     assert sorted(plain) == _occurrences(data, PREFIX.encode())
     expected = [at - group for m, group in _BASE64_MARKERS for at in _occurrences(data, m)]
     assert sorted(groups) == sorted(at for at in expected if at >= 0)
@@ -214,7 +230,8 @@ def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
         assert find_candidates(data, PATTERN) == []
 
 
-def test_binary_and_utf16_content_is_never_skipped_early() -> None:
-    assert not holds_no_candidate(b"\x7fELF\x00\x01")
+def test_utf16_content_is_never_skipped_early() -> None:
+    assert holds_no_candidate(b"\x7fELF\x00\x01")
+    assert not holds_no_candidate(b"\x7fELF\x00\x01" + "nb_".encode("utf-16-le"))
     assert not holds_no_candidate(b"\xff\xfe" + "x = 1".encode("utf-16-le"))
     assert not holds_no_candidate("x = 1".encode("utf-16-be"))
