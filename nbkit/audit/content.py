@@ -11,6 +11,7 @@ held whole only when it is itself an archive of at most IN_MEMORY bytes.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -273,6 +274,8 @@ def _open(entry: Entry) -> int | Problem:
     try:
         handle = os.open(entry.path, flags)
     except OSError as err:
+        if err.errno == errno.ELOOP and not entry.follow:
+            return Problem(entry.display, "turned into a symlink since the walk; skipped")
         return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
     try:
         mode = os.fstat(handle).st_mode

@@ -75,6 +75,11 @@ _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
 # overlap between the chunks of a file read in parts: at least the longest candidate.
 MAX_CANDIDATE_BYTES: Final = 1024
 SNIFF_BYTES: Final = 8000
+_BINARY: Final = "binary"
+# `nb_` and the shortest body a classifier still judges.
+_MIN_DECLARED: Final = len(PREFIX_BYTES) + 8
+# marshal's type codes of short strings (ASCII, interned), without the reference flag.
+_STRING_TYPES: Final = frozenset(b"zZaA")
 _BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _SNIFF: Final = SNIFF_BYTES
 
@@ -214,18 +219,37 @@ def _scan(
     found: list[Candidate] = []
     end = 0
     lines = _Lines(data, chars=encoding == "utf-16")
+    # Binary formats pack strings side by side (a SQLite record: `api` then the key), so
+    # there the left boundary is not asked for.
+    binary = encoding == _BINARY
     for start in sorted(starts):
         # A start inside the previous candidate is part of it.
-        if start < end or not is_at_boundary(data, start):
+        if start < end or not (binary or is_at_boundary(data, start)):
             continue
         match = pattern.match(data, start)
         if match is None:
             continue
+        value = match.group()
+        if binary:
+            value = _declared_length(data, start, value)
         line, column, allowed = lines.at(start)
         offset = 2 * lines.chars if lines.chars >= 0 else start
-        found.append(Candidate(match.group(), line, column, encoding, allowed, offset))
-        end = match.end()
+        found.append(Candidate(value, line, column, encoding, allowed, offset))
+        end = start + len(value)
     return found
+
+
+def _declared_length(data: bytes, start: int, value: bytes) -> bytes:
+    """A length-prefixed string (marshal in .pyc files, protobuf) ends where its length byte
+    says, not at the next byte that happens to be a letter.
+
+    Only behind a framing byte (a type code or tag: not printable, or marshal's short
+    string codes), so that `= nb_…` in text is not read as a string of 32 bytes.
+    """
+    if start < 2 or not (data[start - 2] in _STRING_TYPES or not 0x20 <= data[start - 2] < 0x7F):
+        return value
+    declared = data[start - 1]
+    return value[:declared] if _MIN_DECLARED <= declared < len(value) else value
 
 
 def _decode_base64(run: bytes) -> bytes | None:
@@ -354,19 +378,15 @@ def _scan_utf16_runs(data: bytes, pattern: re.Pattern[bytes], wide: list[int]) -
     """Candidates in UTF-16 runs of binary content, each read from a bounded window."""
     found: dict[tuple[bytes, int], Candidate] = {}
     lines = _Lines(data)
-    back = 12  # room for the boundary check: `\u0022` is six characters
     for start in sorted(wide):
         # Little-endian: `n` at start; big-endian: the NUL before it.
         for codec, first in (("utf-16-le", start), ("utf-16-be", start - 1)):
             if first < 0:
                 continue
-            begin = max(first - back, first % 2)
-            window = data[begin : first + 2 * MAX_CANDIDATE_BYTES]
+            window = data[first : first + 2 * MAX_CANDIDATE_BYTES]
             text = window[: len(window) // 2 * 2].decode(codec, "replace").encode("utf-8")
-            at = len(data[begin:first].decode(codec, "replace").encode("utf-8"))
-            if not text.startswith(PREFIX_BYTES, at) or not is_at_boundary(text, at):
-                continue
-            match = pattern.match(text, at)
+            # Like ASCII runs in binary, with no left boundary asked for.
+            match = pattern.match(text) if text.startswith(PREFIX_BYTES) else None
             if match is None:
                 continue
             line, column, allowed = lines.at(start)
@@ -383,7 +403,7 @@ def _search(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Cand
     found = _scan(data, starts, pattern, encoding) if starts else []
     if groups:
         found.extend(_scan_base64(data, pattern, groups))
-    if wide and encoding == "binary":
+    if wide and encoding == _BINARY:
         found.extend(_scan_utf16_runs(data, pattern, wide))
     return found
 
@@ -404,4 +424,4 @@ def find_candidates(data: bytes, pattern: re.Pattern[bytes]) -> list[Candidate]:
             return [replace(c, offset=c.offset + 2) for c in found]
         if found or encoding == "raw":
             return found
-    return _search(data, pattern, "binary")
+    return _search(data, pattern, _BINARY)

@@ -12,6 +12,7 @@ from nbkit.audit.allowlist import Config, apply_suppressions
 from nbkit.audit.baseline import Baseline
 from nbkit.audit.classify import Context
 from nbkit.audit.content import (
+    CHUNK_SIZE,
     KEY_VERDICTS,
     Batch,
     Settings,
@@ -265,6 +266,8 @@ def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None)
         max_file_size=options.max_file_size,
         limits=options.limits,
         collect_keys=options.collect_keys,
+        # Chunks no larger than the size limit: it bounds what a process holds of a file.
+        chunk_size=max(2, min(CHUNK_SIZE, options.max_file_size) // 2 * 2),
     )
     result = Batch()
     if options.git or options.staged:
