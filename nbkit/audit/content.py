@@ -18,7 +18,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import BinaryIO, Final
 
 from nbkit.audit.classify import Context, classify
 from nbkit.audit.detect import (
@@ -58,10 +58,8 @@ __all__ = [
 KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
 _STREAM_KINDS: Final = frozenset({"gzip", "bzip2", "xz"})
 _MIB: Final = 1024 * 1024
-# Most files are smaller than this: one read() call, no fstat.
-_FIRST_READ: Final = 1 << 16
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-_NO_FOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_NO_FOLLOW: Final = _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
 # Streams and files over the size limit are read in chunks of this size (even, so that
 # UTF-16 text stays aligned), each searched with OVERLAP bytes of the next (at least the
 # longest candidate, UTF-16 doubling it) and _LOOK_BEHIND of the previous.
@@ -75,7 +73,6 @@ _HEAD: Final = 1 << 16
 _NESTED_TOO_BIG: Final = (
     f"nested archive over {IN_MEMORY // _MIB} MiB; not opened, its bytes scanned as they are"
 )
-_ARCHIVE_TOO_BIG: Final = "archive over --max-file-size; not opened, its bytes scanned as they are"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,9 +240,23 @@ def scan_content(
     if depth >= settings.limits.max_depth:
         return [], [Problem(path, "archive nested too deep; not opened")]
     budget = Budget(settings.limits) if budget is None else budget
+    return _scan_members(data, len(data), kind, path, settings, keys, depth, budget)
+
+
+def _scan_members(
+    source: bytes | BinaryIO,
+    size: int,
+    kind: str,
+    path: str,
+    settings: Settings,
+    keys: dict[str, bytes],
+    depth: int,
+    budget: Budget,
+) -> tuple[list[Finding], list[Problem]]:
+    """Findings and problems in the members of one archive, in memory or in a file."""
     findings: list[Finding] = []
     problems: list[Problem] = []
-    for member in members(data, kind, path, limits=settings.limits, budget=budget):
+    for member in members(source, kind, path, limits=settings.limits, budget=budget, size=size):
         name = display_path(member.name)
         shown = f"{path}!{name}" if name else path
         if member.stream is None:
@@ -264,62 +275,43 @@ def scan_content(
     return findings, problems
 
 
-def _open(entry: Entry) -> int | Problem:
-    """A descriptor for the entry, opened without blocking and checked to be a regular file.
-
-    The path may have become a FIFO or a device since the walk: O_NONBLOCK keeps the
-    open from waiting for a writer, and fstat judges what was opened, not the name.
-    """
-    flags = _OPEN_FLAGS if entry.follow else _OPEN_FLAGS | _NO_FOLLOW
-    try:
-        handle = os.open(entry.path, flags)
-    except OSError as err:
-        if err.errno == errno.ELOOP and not entry.follow:
-            return Problem(entry.display, "turned into a symlink since the walk; skipped")
-        return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
-    try:
-        mode = os.fstat(handle).st_mode
-    except OSError as err:
-        os.close(handle)
-        return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        return Problem(entry.display, NOT_REGULAR)
-    return handle
+def _problem(entry: Entry, err: OSError) -> Problem:
+    if err.errno == errno.ELOOP and not entry.follow:
+        return Problem(entry.display, "turned into a symlink since the walk; skipped")
+    return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
 
 
 def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
-    """Read, and scan, one file: whole up to --max-file-size, in chunks beyond."""
-    handle = _open(entry)
-    if isinstance(handle, Problem):
-        batch.problems.append(handle)
+    """Read, and scan, one file: whole up to --max-file-size, in chunks beyond.
+
+    The path may have become a FIFO, a device or a symlink since the walk: O_NONBLOCK
+    keeps the open from waiting for a writer, O_NOFOLLOW refuses a symlink the walk
+    did not check, and fstat judges what was opened, not the name.
+    """
+    try:
+        handle = os.open(entry.path, _OPEN_FLAGS if entry.follow else _OPEN_NO_FOLLOW)
+    except OSError as err:
+        batch.problems.append(_problem(entry, err))
         return
     try:
-        data = os.read(handle, _FIRST_READ)
-        size = len(data) if len(data) < _FIRST_READ else os.fstat(handle).st_size
-        if size > settings.max_file_size:
-            if archive_kind(data) is not None:
-                batch.problems.append(Problem(entry.display, _ARCHIVE_TOO_BIG))
-            batch.bytes_read += scan_chunks(
-                data,
-                functools.partial(os.read, handle),
-                entry.display,
-                settings,
-                batch.keys,
-                batch.findings,
-            )
-            batch.files += 1
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            batch.problems.append(Problem(entry.display, NOT_REGULAR))
             return
-        left = size - len(data)
-        if left > 0:
+        size = info.st_size
+        if size > settings.max_file_size:
+            _scan_large(handle, entry.display, size, settings, batch)
+            return
+        data = os.read(handle, size) if size else b""
+        if len(data) < size:
             chunks = [data]
+            left = size - len(data)
             while left > 0 and (chunk := os.read(handle, left)):
                 chunks.append(chunk)
                 left -= len(chunk)
             data = b"".join(chunks)
     except OSError as err:
-        reason = f"cannot read ({err.strerror or type(err).__name__})"
-        batch.problems.append(Problem(entry.display, reason, True))
+        batch.problems.append(_problem(entry, err))
         return
     finally:
         os.close(handle)
@@ -330,6 +322,27 @@ def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
     found, trouble = scan_content(data, entry.display, settings, batch.keys)
     batch.findings.extend(found)
     batch.problems.extend(trouble)
+
+
+def _scan_large(handle: int, path: str, size: int, settings: Settings, batch: Batch) -> None:
+    """A file over --max-file-size: an archive opened as a stream from the file, anything
+    else read in overlapping chunks. Either way no more than a chunk is held."""
+    head = os.read(handle, _HEAD)
+    kind = archive_kind(head)
+    batch.files += 1
+    if kind is None:
+        read = functools.partial(os.read, handle)
+        found = batch.findings
+        batch.bytes_read += scan_chunks(head, read, path, settings, batch.keys, found)
+        return
+    os.lseek(handle, 0, os.SEEK_SET)
+    with os.fdopen(handle, "rb", closefd=False) as source:
+        findings, problems = _scan_members(
+            source, size, kind, path, settings, batch.keys, 0, Budget(settings.limits)
+        )
+    batch.bytes_read += size
+    batch.findings.extend(findings)
+    batch.problems.extend(problems)
 
 
 def scan_entries(items: Iterable[Entry | Problem], settings: Settings) -> Batch:

@@ -68,6 +68,7 @@ _MARKERS: Final = (
     (b"uYl", 3),
     (b"n\x00b\x00_", _UTF16),
 )
+_TEXT_MARKERS: Final = 4
 _BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
 # The encoded key: bounded, since a key body is at most a few hundred characters.
 _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
@@ -266,25 +267,32 @@ def _decode_base64(run: bytes) -> bytes | None:
 
 
 @functools.cache
-def _marker_database() -> hyperscan.Database:
+def _marker_database(markers: int) -> hyperscan.Database:
+    """The first `markers` of _MARKERS compiled: all of them, or those text can hold."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     # Hyperscan takes regexes: escape every byte, so the markers stay literals.
-    expressions = [b"".join(b"\\x%02x" % byte for byte in marker) for marker, _ in _MARKERS]
+    chosen = _MARKERS[:markers]
+    expressions = [b"".join(b"\\x%02x" % byte for byte in marker) for marker, _ in chosen]
     database.compile(
         expressions=expressions,
-        ids=list(range(len(_MARKERS))),
-        elements=len(_MARKERS),
-        flags=[0] * len(_MARKERS),
+        ids=list(range(len(chosen))),
+        elements=len(chosen),
+        flags=[0] * len(chosen),
     )
     return database
 
 
 class _Engine(threading.local):
-    """The compiled markers and a scratch space: a scratch serves one scan at a time."""
+    """The compiled markers and a scratch space each: a scratch serves one scan at a time.
+
+    Text (no NUL byte) cannot hold the UTF-16 marker: its database leaves it out.
+    """
 
     def __init__(self) -> None:
-        self.database = _marker_database()
-        self.scratch = hyperscan.Scratch(self.database)
+        self.text = _marker_database(_TEXT_MARKERS)
+        self.text_scratch = hyperscan.Scratch(self.text)
+        self.binary = _marker_database(len(_MARKERS))
+        self.binary_scratch = hyperscan.Scratch(self.binary)
 
 
 _engine = _Engine()
@@ -294,20 +302,17 @@ def _collect(marker: int, _start: int, end: int, _flags: int, found: object) -> 
     cast("list[tuple[int, int]]", found).append((marker, end))
 
 
-def _hits(data: bytes) -> list[tuple[int, int]]:
+def _hits(data: bytes, *, binary: bool) -> list[tuple[int, int]]:
     """(marker index, end offset) of every marker in data."""
     hits: list[tuple[int, int]] = []
     engine = _engine
     # scan(data, match_event_handler, flags, context, scratch): positional arguments are
     # parsed markedly faster than keywords, and this runs once per file.
-    engine.database.scan(data, _collect, 0, hits, engine.scratch)
+    if binary:
+        engine.binary.scan(data, _collect, 0, hits, engine.binary_scratch)
+    else:
+        engine.text.scan(data, _collect, 0, hits, engine.text_scratch)
     return hits
-
-
-def _is_utf16_text(data: bytes) -> bool:
-    return data.startswith(_BOMS) or (
-        data.find(b"\x00", 0, _SNIFF) >= 0 and _looks_like_utf16(data[:_SNIFF]) is not None
-    )
 
 
 def holds_no_candidate(data: bytes) -> bool:
@@ -316,16 +321,20 @@ def holds_no_candidate(data: bytes) -> bool:
     False means the full search has to decide: a marker, or UTF-16 text (whose
     base64 forms the markers do not cover).
     """
-    return not _hits(data) and not _is_utf16_text(data)
+    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
+        return not _hits(data, binary=False)
+    if data.startswith(_BOMS) or _looks_like_utf16(data[:_SNIFF]) is not None:
+        return False
+    return not _hits(data, binary=True)
 
 
-def _markers(data: bytes) -> tuple[list[int], list[int], list[int]]:
+def _markers(data: bytes, *, binary: bool = False) -> tuple[list[int], list[int], list[int]]:
     """Offsets where `nb_` starts, of the base64 groups where an encoded `nb_` starts, and
-    of UTF-16 `n\\0b\\0_` markers."""
+    (in binary content) of UTF-16 `n\\0b\\0_` markers."""
     plain: list[int] = []
     groups: list[int] = []
     wide: list[int] = []
-    for index, end in _hits(data):
+    for index, end in _hits(data, binary=binary):
         marker, group = _MARKERS[index]
         start = end - len(marker)
         if group is None:
@@ -399,7 +408,7 @@ def _scan_utf16_runs(data: bytes, pattern: re.Pattern[bytes], wide: list[int]) -
 
 def _search(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Candidate]:
     """Candidates in one reading of the data: plain, base64, and UTF-16 runs in binary."""
-    starts, groups, wide = _markers(data)
+    starts, groups, wide = _markers(data, binary=encoding == _BINARY)
     found = _scan(data, starts, pattern, encoding) if starts else []
     if groups:
         found.extend(_scan_base64(data, pattern, groups))

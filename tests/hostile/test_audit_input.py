@@ -94,10 +94,11 @@ def test_detection_work_is_linear_in_dense_input(shape: str) -> None:
     small, large = make(4_000), make(16_000)
     (found_small, work_small), (found_large, work_large) = _work(small), _work(large)
     assert (found_small, found_large) == (4_000, 16_000)
-    # Recounting lines from the start, or slicing the line, per candidate makes this grow
-    # with the square of the size: 16x for 4x the input, and hundreds of times the input.
+    # A few passes over the input, at either size. Recounting lines from the start, or
+    # slicing the line, per candidate makes this grow with the square of the size:
+    # thousands of times the input here.
+    assert work_small <= 8 * len(small)
     assert work_large <= 8 * len(large)
-    assert work_large <= 5 * work_small
 
 
 def _rss_mb_of_audit(path: Path, tmp_path: Path) -> int:

@@ -19,7 +19,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import BinaryIO, Final, Protocol
 
 __all__ = [
     "ArchiveLimit",
@@ -161,13 +161,12 @@ def archive_kind(data: bytes) -> str | None:
     return "tar" if data[257:262] == b"ustar" else None
 
 
-def _decompressing(kind: str, data: bytes) -> Readable:
+def _decompressing(kind: str, source: BinaryIO) -> Readable:
     """The whole stream, every member of it, inflated as it is read."""
     import bz2
     import gzip
     import lzma
 
-    source = io.BytesIO(data)
     if kind == "gzip":
         return gzip.GzipFile(fileobj=source, mode="rb")
     if kind == "bzip2":
@@ -183,10 +182,10 @@ def _stream_name(outer: str) -> str:
     return base or "content"
 
 
-def _zip_members(data: bytes, limits: Limits, budget: Budget) -> Iterator[Member]:
+def _zip_members(source: BinaryIO, limits: Limits, budget: Budget) -> Iterator[Member]:
     import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with zipfile.ZipFile(source) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -214,7 +213,7 @@ def _zip_members(data: bytes, limits: Limits, budget: Budget) -> Iterator[Member
                 yield Member(info.filename, charged)
 
 
-def _tar_members(source: Readable, budget: Budget, *, charge: bool) -> Iterator[Member]:
+def _tar_members(source: Readable | BinaryIO, budget: Budget, *, charge: bool) -> Iterator[Member]:
     """A tar walked as a stream (`r|`): a compressed tarball is never inflated whole."""
     import tarfile
 
@@ -236,19 +235,28 @@ def _tar_members(source: Readable, budget: Budget, *, charge: bool) -> Iterator[
 
 
 def members(
-    data: bytes, kind: str, outer: str, *, limits: Limits, budget: Budget
+    data: bytes | BinaryIO,
+    kind: str,
+    outer: str,
+    *,
+    limits: Limits,
+    budget: Budget,
+    size: int | None = None,
 ) -> Iterator[Member]:
-    """The files inside one archive, as streams; problems come out as members without one.
+    """The files inside one archive, in memory or in a seekable file, as streams; problems
+    come out as members without one. `size` is the archive's size (for a file).
 
     A stream's reader may raise ArchiveLimit (a limit hit) or one of read_errors().
     """
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    compressed = len(data) if isinstance(data, bytes) else size or 1
     try:
         if kind == "zip":
-            yield from _zip_members(data, limits, budget)
+            yield from _zip_members(source, limits, budget)
         elif kind == "tar":
-            yield from _tar_members(io.BytesIO(data), budget, charge=True)
+            yield from _tar_members(source, budget, charge=True)
         else:
-            stream = _Charged(_decompressing(kind, data), budget, limits.max_ratio, len(data))
+            stream = _Charged(_decompressing(kind, source), budget, limits.max_ratio, compressed)
             head = stream.read(_TAR_HEAD)
             whole = _Prepended(head, stream)
             if archive_kind(head) == "tar":
