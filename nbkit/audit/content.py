@@ -11,6 +11,7 @@ held whole only when it is itself an archive of at most IN_MEMORY bytes.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import functools
 import os
@@ -45,6 +46,7 @@ __all__ = [
     "CHUNK_SIZE",
     "IN_MEMORY",
     "KEY_VERDICTS",
+    "MIN_CHUNK",
     "OVERLAP",
     "Batch",
     "Settings",
@@ -65,7 +67,12 @@ _OPEN_NO_FOLLOW: Final = _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
 # longest candidate, UTF-16 doubling it) and _LOOK_BEHIND of the previous.
 CHUNK_SIZE: Final = 8 * _MIB
 OVERLAP: Final = 4 * MAX_CANDIDATE_BYTES
-_LOOK_BEHIND: Final = 16
+_LOOK_BEHIND: Final = 32
+# How far before that the next chunk may start, to begin at a character.
+_CUT_SEARCH: Final = 14
+MIN_CHUNK: Final = 2 * _LOOK_BEHIND
+_PIECE: Final = 1 << 16
+_READ_PIECE: Final = 1 << 20
 # A member that is itself an archive is opened in memory up to this size.
 IN_MEMORY: Final = 16 * _MIB
 _IN_MEMORY: Final = IN_MEMORY
@@ -146,9 +153,24 @@ def _owned(
 def _advance(data: bytes, cut: int, at: tuple[int, int]) -> tuple[int, int]:
     """(lines, columns) before data[cut], given those before data[0]."""
     newlines = data.count(b"\n", 0, cut)
-    last = data.rfind(b"\n", 0, cut)
-    tail = len(data[last + 1 : cut].decode("utf-8", "replace"))
+    # Characters after the last newline, counted in pieces: a chunk with no newline (a
+    # minified bundle) is not copied or decoded whole.
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    tail = 0
+    for start in range(data.rfind(b"\n", 0, cut) + 1, cut, _PIECE):
+        piece = data[start : min(start + _PIECE, cut)]
+        tail += len(piece) if piece.isascii() else len(decoder.decode(piece))
+    tail += len(decoder.decode(b"", final=True))
     return at[0] + newlines, tail if newlines else at[1] + tail
+
+
+def _cut(data: bytes, cut: int) -> int:
+    """Where the next chunk starts: at or a few bytes before `cut`, not inside a UTF-8
+    character (columns would count it twice), and at an even offset (UTF-16 stays aligned)."""
+    for back in range(0, _CUT_SEARCH, 2):
+        if not 0x80 <= data[cut - back] < 0xC0:
+            return cut - back
+    return cut
 
 
 def scan_chunks(
@@ -166,13 +188,14 @@ def scan_chunks(
     that start in it, so none is lost or reported twice at an edge. Memory stays at
     a chunk and its overlap. Returns the bytes read.
     """
-    size = settings.chunk_size
+    size = max(settings.chunk_size, MIN_CHUNK)
     parts = [first]
     held = len(first)
     own_from, at, total, done = 0, (0, 0), 0, False
     while True:
         while held < own_from + size + OVERLAP and not done:
-            part = read(own_from + size + OVERLAP - held)
+            # In pieces: a decompressor's read(n) holds about twice n while it works.
+            part = read(min(own_from + size + OVERLAP - held, _READ_PIECE))
             done = not part
             parts.append(part)
             held += len(part)
@@ -181,10 +204,11 @@ def scan_chunks(
         findings.extend(_owned(data, (own_from, own_to), path, settings, keys, at))
         if own_to >= len(data):
             return total + len(data)
-        cut = own_to - _LOOK_BEHIND
+        cut = _cut(data, own_to - _LOOK_BEHIND)
         at = _advance(data, cut, at)
         total += cut
-        parts, held, own_from = [data[cut:]], len(data) - cut, _LOOK_BEHIND
+        parts, held, own_from = [data[cut:]], len(data) - cut, own_to - cut
+        del data  # before the next chunk is read: one chunk held at a time
 
 
 def _read_whole(stream: Readable, limit: int) -> bytes:

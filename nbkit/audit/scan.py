@@ -14,6 +14,7 @@ from nbkit.audit.classify import Context
 from nbkit.audit.content import (
     CHUNK_SIZE,
     KEY_VERDICTS,
+    MIN_CHUNK,
     Batch,
     Settings,
     make_finding,
@@ -267,7 +268,7 @@ def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None)
         limits=options.limits,
         collect_keys=options.collect_keys,
         # Chunks no larger than the size limit: it bounds what a process holds of a file.
-        chunk_size=max(2, min(CHUNK_SIZE, options.max_file_size) // 2 * 2),
+        chunk_size=max(MIN_CHUNK, min(CHUNK_SIZE, options.max_file_size) // 2 * 2),
     )
     result = Batch()
     if options.git or options.staged:

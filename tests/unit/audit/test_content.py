@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import tarfile
+import tracemalloc
 import zipfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nbkit.audit.classify import Context
-from nbkit.audit.content import Settings, scan_content
-from nbkit.audit.detect import compile_pattern
-from nbkit.audit.finding import Verdict
+from nbkit.audit.content import Settings, scan_chunks, scan_content
+from nbkit.audit.detect import compile_pattern, find_candidates
+from nbkit.audit.finding import Finding, Verdict
 from nbkit.audit.sources.archive import Limits
 from nbkit.keys import fingerprint, new_key
 
@@ -109,3 +118,65 @@ def test_large_files_are_read_whole_and_binaries_searched(tmp_path: Path) -> Non
         ("small.bin", 1),
     ]
     assert batch.files == 3 and batch.problems == []
+
+
+def _codec_bombs() -> dict[str, Callable[[bytes], bytes]]:
+    def zipped(data: bytes) -> bytes:
+        return _zip({"zeros.txt": data})
+
+    def targz(data: bytes) -> bytes:
+        return _targz({"zeros.txt": data})
+
+    def two_members(data: bytes) -> bytes:
+        half = len(data) // 2
+        return gzip.compress(data[:half], 1) + gzip.compress(data[half:], 1)
+
+    return {
+        "gzip": lambda data: gzip.compress(data, 1),
+        "gzip-two-members": two_members,
+        "bzip2": bz2.compress,
+        "xz": lambda data: lzma.compress(data, preset=0),
+        "zip": zipped,
+        "tar.gz": targz,
+    }
+
+
+@pytest.mark.parametrize("codec", list(_codec_bombs()))
+def test_inflating_holds_a_chunk_not_the_stream(codec: str) -> None:
+    inflated = 40 * 1024 * 1024
+    data = _codec_bombs()[codec](bytes(inflated))
+    # No ratio limit and a budget above the stream: it inflates in full, as a member that
+    # compresses well but is no bomb would.
+    settings = replace(_settings(max_ratio=10**9, max_total=2 * inflated), chunk_size=4 << 20)
+    tracemalloc.start()
+    try:
+        found, problems = scan_content(data, f"z.{codec}", settings, {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (found, problems) == ([], [])
+    # A chunk, its copy while it is joined, and a piece being inflated: not the stream.
+    assert peak < len(data) + 3 * settings.chunk_size < inflated
+
+
+_PIECES = st.sampled_from(["a", "é", "\n", "\r\n", " ", "x = 1;", "€", "\t"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    before=st.lists(_PIECES, max_size=120).map("".join),
+    after=st.lists(_PIECES, max_size=40).map("".join),
+    chunk=st.sampled_from([64, 66, 100, 128]),
+)
+def test_chunks_report_what_the_whole_reports(before: str, after: str, chunk: int) -> None:
+    key = new_key()
+    data = f"{before}{key} {before}{after}{key}{after}".encode()
+    whole = [(c.value, c.line, c.column) for c in find_candidates(data, compile_pattern())]
+    settings = replace(_settings(), chunk_size=chunk)
+    keys: dict[str, bytes] = {}
+    found: list[Finding] = []
+    stream = io.BytesIO(data)
+    assert scan_chunks(b"", stream.read, "f", settings, keys, found) == len(data)
+    assert [(f.fingerprint, f.location.line, f.location.column) for f in found] == [
+        (fingerprint(value), line, column) for value, line, column in whole
+    ]
