@@ -341,7 +341,7 @@ def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
         os.close(handle)
     batch.files += 1
     batch.bytes_read += len(data)
-    if holds_no_candidate(data) and archive_kind(data) is None:
+    if holds_no_candidate(data, settings.pattern) and archive_kind(data) is None:
         return  # most files: plain text without a marker
     found, trouble = scan_content(data, entry.display, settings, batch.keys)
     batch.findings.extend(found)

@@ -16,14 +16,11 @@ ASCII runs in place, and UTF-16 runs around each UTF-16 `nb_`.
 from __future__ import annotations
 
 import binascii
-import functools
 import re
-import threading
 from dataclasses import dataclass, field, replace
-from typing import Final, cast
+from typing import Final
 
-import hyperscan
-
+from nbkit.audit.markers import PLAIN, UTF16, hits
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX_BYTES
 
@@ -55,20 +52,6 @@ _TEMPLATE: Final = (
 _ALLOW_MARKER: Final = b"nbkit: allow"
 _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
-# Where a candidate can start: the plain prefix; `nb_` base64-encoded at each of the three
-# byte alignments, keeping only the characters that do not depend on the neighbouring
-# bytes; and `nb_` in UTF-16 (either byte order: the marker is the part both share).
-# (marker, its role: None plain, 0/2/3 where it sits in its 4-character base64 group,
-# -1 UTF-16)
-_UTF16: Final = -1
-_MARKERS: Final = (
-    (PREFIX_BYTES, None),
-    (b"bmJf", 0),
-    (b"5iX", 2),
-    (b"uYl", 3),
-    (b"n\x00b\x00_", _UTF16),
-)
-_TEXT_MARKERS: Final = 4
 _BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
 # The encoded key: bounded, since a key body is at most a few hundred characters.
 _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
@@ -109,6 +92,9 @@ def compile_pattern(body: str = DEFAULT_BODY) -> re.Pattern[bytes]:
         return re.compile(PREFIX_BYTES + b"(?:(?:" + body.encode() + b")|" + _TEMPLATE + b")")
     except re.error as err:
         raise InputError(f"key-body rule {body!r}: not a valid regex ({err})") from err
+
+
+_DEFAULT_PATTERN: Final = compile_pattern().pattern
 
 
 def is_at_boundary(data: bytes, start: int) -> bool:
@@ -266,83 +252,41 @@ def _decode_base64(run: bytes) -> bytes | None:
         return None
 
 
-@functools.cache
-def _marker_database(markers: int) -> hyperscan.Database:
-    """The first `markers` of _MARKERS compiled: all of them, or those text can hold."""
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    # Hyperscan takes regexes: escape every byte, so the markers stay literals.
-    chosen = _MARKERS[:markers]
-    expressions = [b"".join(b"\\x%02x" % byte for byte in marker) for marker, _ in chosen]
-    database.compile(
-        expressions=expressions,
-        ids=list(range(len(chosen))),
-        elements=len(chosen),
-        flags=[0] * len(chosen),
-    )
-    return database
-
-
-class _Engine(threading.local):
-    """The compiled markers and a scratch space each: a scratch serves one scan at a time.
-
-    Text (no NUL byte) cannot hold the UTF-16 marker: its database leaves it out.
-    """
-
-    def __init__(self) -> None:
-        self.text = _marker_database(_TEXT_MARKERS)
-        self.text_scratch = hyperscan.Scratch(self.text)
-        self.binary = _marker_database(len(_MARKERS))
-        self.binary_scratch = hyperscan.Scratch(self.binary)
-
-
-_engine = _Engine()
-
-
-def _collect(marker: int, _start: int, end: int, _flags: int, found: object) -> None:
-    cast("list[tuple[int, int]]", found).append((marker, end))
-
-
-def _hits(data: bytes, *, binary: bool) -> list[tuple[int, int]]:
-    """(marker index, end offset) of every marker in data."""
-    hits: list[tuple[int, int]] = []
-    engine = _engine
-    # scan(data, match_event_handler, flags, context, scratch): positional arguments are
-    # parsed markedly faster than keywords, and this runs once per file.
-    if binary:
-        engine.binary.scan(data, _collect, 0, hits, engine.binary_scratch)
-    else:
-        engine.text.scan(data, _collect, 0, hits, engine.text_scratch)
-    return hits
-
-
-def holds_no_candidate(data: bytes) -> bool:
+def holds_no_candidate(data: bytes, pattern: re.Pattern[bytes] | None = None) -> bool:
     """True for content without a marker, the common case, answered in one quick pass.
 
     False means the full search has to decide: a marker, or UTF-16 text (whose
-    base64 forms the markers do not cover).
+    base64 forms the markers do not cover). `pattern` is the candidate regex the
+    search will use (None: the default one).
     """
+    filtered = pattern is None or _is_default(pattern)
     if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
-        return not _hits(data, binary=False)
+        return not hits(data, binary=False, filtered=filtered)
     if data.startswith(_BOMS) or _looks_like_utf16(data[:_SNIFF]) is not None:
         return False
-    return not _hits(data, binary=True)
+    return not hits(data, binary=True, filtered=filtered)
 
 
-def _markers(data: bytes, *, binary: bool = False) -> tuple[list[int], list[int], list[int]]:
+def _is_default(pattern: re.Pattern[bytes]) -> bool:
+    """Whether the pattern has the default body rule, which the base64 markers assume."""
+    return pattern.pattern == _DEFAULT_PATTERN
+
+
+def _markers(
+    data: bytes, *, binary: bool = False, filtered: bool = False
+) -> tuple[list[int], list[int], list[int]]:
     """Offsets where `nb_` starts, of the base64 groups where an encoded `nb_` starts, and
     (in binary content) of UTF-16 `n\\0b\\0_` markers."""
     plain: list[int] = []
     groups: list[int] = []
     wide: list[int] = []
-    for index, end in _hits(data, binary=binary):
-        marker, group = _MARKERS[index]
-        start = end - len(marker)
-        if group is None:
+    for role, start in hits(data, binary=binary, filtered=filtered):
+        if role == PLAIN:
             plain.append(start)
-        elif group == _UTF16:
+        elif role == UTF16:
             wide.append(start)
-        elif start >= group:
-            groups.append(start - group)
+        elif start >= role:
+            groups.append(start - role)
     return plain, groups, wide
 
 
@@ -408,7 +352,7 @@ def _scan_utf16_runs(data: bytes, pattern: re.Pattern[bytes], wide: list[int]) -
 
 def _search(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Candidate]:
     """Candidates in one reading of the data: plain, base64, and UTF-16 runs in binary."""
-    starts, groups, wide = _markers(data, binary=encoding == _BINARY)
+    starts, groups, wide = _markers(data, binary=encoding == _BINARY, filtered=_is_default(pattern))
     found = _scan(data, starts, pattern, encoding) if starts else []
     if groups:
         found.extend(_scan_base64(data, pattern, groups))

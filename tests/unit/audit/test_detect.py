@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import secrets
 import string
 import urllib.parse
@@ -225,9 +226,38 @@ def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
 @given(_SOUP)
 def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
     markers = [PREFIX.encode()] + [marker for marker, _ in _BASE64_MARKERS]
-    assert holds_no_candidate(data) == (not any(m in data for m in markers))
+    # A body rule of its own: every base64 marker counts, whatever follows it.
+    own = compile_pattern(r"[A-Za-z0-9_.-]{8,}")
+    assert holds_no_candidate(data, own) == (not any(m in data for m in markers))
     if holds_no_candidate(data):
         assert find_candidates(data, PATTERN) == []
+
+
+_BODY = st.text(alphabet=BASE64URL, min_size=8, max_size=60)
+
+
+@given(
+    before=st.binary(max_size=5),
+    body=_BODY,
+    after=st.binary(max_size=5),
+    urlsafe=st.booleans(),
+)
+def test_base64_markers_keep_every_encoded_candidate(
+    before: bytes, body: str, after: bytes, urlsafe: bool
+) -> None:
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    plain = before + b" " + PREFIX.encode() + body.encode() + b" " + after
+    data = b"v: " + encode(plain) + b"\n"
+    assert not holds_no_candidate(data)
+    assert PREFIX.encode() + body.encode() in _values(data)
+
+
+def test_base64_noise_after_an_encoded_prefix_costs_no_decoding() -> None:
+    rng = random.Random(7)
+    lines = [base64.b64encode(b"nb_" + rng.randbytes(42)) for _ in range(2000)]
+    _, groups, _ = _markers(b"\n".join(lines), filtered=True)
+    assert len(groups) < 100  # without the filter: one per line
+    assert len(_markers(b"\n".join(lines))[1]) == 2000
 
 
 def test_utf16_content_is_never_skipped_early() -> None:
