@@ -34,7 +34,6 @@ from nbkit.audit.sources.archive import (
     Budget,
     Limits,
     Member,
-    Readable,
     archive_kind,
     members,
     read_errors,
@@ -51,6 +50,7 @@ __all__ = [
     "Batch",
     "Settings",
     "make_finding",
+    "read_up_to",
     "scan_chunks",
     "scan_content",
     "scan_entries",
@@ -211,11 +211,11 @@ def scan_chunks(
         del data  # before the next chunk is read: one chunk held at a time
 
 
-def _read_whole(stream: Readable, limit: int) -> bytes:
-    """Up to limit bytes of the stream: read() may return less than asked before the end."""
+def read_up_to(read: Callable[[int], bytes], limit: int) -> bytes:
+    """Up to limit bytes from read(n), which may return less than asked before the end."""
     parts: list[bytes] = []
     left = limit
-    while left > 0 and (part := stream.read(left)):
+    while left > 0 and (part := read(left)):
         parts.append(part)
         left -= len(part)
     return b"".join(parts)
@@ -233,9 +233,9 @@ def _scan_member(
 ) -> None:
     stream = member.stream
     assert stream is not None
-    head = _read_whole(stream, _HEAD)
+    head = read_up_to(stream.read, _HEAD)
     if archive_kind(head) is not None:
-        head += _read_whole(stream, _IN_MEMORY + 1 - len(head))
+        head += read_up_to(stream.read, _IN_MEMORY + 1 - len(head))
         if len(head) <= _IN_MEMORY:
             more, trouble = scan_content(
                 head, nested, settings, keys, depth=depth + 1, budget=budget

@@ -18,6 +18,8 @@ from nbkit.audit.content import (
     Batch,
     Settings,
     make_finding,
+    read_up_to,
+    scan_chunks,
     scan_content,
     scan_part,
 )
@@ -252,14 +254,19 @@ def _scan_staged(repo: str, options: Options, settings: Settings) -> Batch:
     return result
 
 
-def _scan_stdin(settings: Settings, read: Callable[[], bytes]) -> Batch:
-    data = read()
+def _scan_stdin(settings: Settings, read: Callable[[int], bytes]) -> Batch:
+    """Standard input: whole up to --max-file-size, like a file, and in chunks beyond."""
+    data = read_up_to(read, settings.max_file_size + 1)
     result = Batch(files=1, bytes_read=len(data))
-    result.findings, result.problems = scan_content(data, "<stdin>", settings, result.keys)
+    if len(data) <= settings.max_file_size:
+        result.findings, result.problems = scan_content(data, "<stdin>", settings, result.keys)
+    else:
+        found = result.findings
+        result.bytes_read = scan_chunks(data, read, "<stdin>", settings, result.keys, found)
     return result
 
 
-def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None) -> Outcome:
+def run_scan(options: Options, *, read_stdin: Callable[[int], bytes] | None = None) -> Outcome:
     """Scan what the options name and return every finding, sorted, with its suppression."""
     settings = Settings(
         pattern=compile_pattern(options.config.body),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,8 +45,16 @@ def test_other_vendor_keys_are_reported_only_when_asked(tmp_path: Path) -> None:
 
 def test_stdin_is_read_once() -> None:
     key = new_key()
-    outcome = run_scan(Options(paths=("-",)), read_stdin=lambda: key.encode())
+    outcome = run_scan(Options(paths=("-",)), read_stdin=io.BytesIO(key.encode()).read)
     assert [f.location.path for f in outcome.reported] == ["<stdin>"]
+
+
+def test_stdin_over_the_size_limit_is_scanned_in_chunks() -> None:
+    keys = [new_key() for _ in range(3)]
+    data = "".join(f"{'x = 1;' * 500}\n{key}\n" for key in keys).encode()
+    outcome = run_scan(Options(paths=("-",), max_file_size=1000), read_stdin=io.BytesIO(data).read)
+    assert [f.location.line for f in outcome.reported] == [2, 4, 6]
+    assert outcome.bytes_read == len(data)
 
 
 def test_large_tree_uses_workers_and_finds_the_same(tmp_path: Path) -> None:
