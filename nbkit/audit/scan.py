@@ -175,6 +175,24 @@ def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPa
     return part
 
 
+def _scan_big_object(
+    repo: str, oid: str, kind: str, settings: Settings, result: Batch, hits: _Hits
+) -> None:
+    """An object over --max-file-size, read from git in overlapping chunks."""
+    from nbkit.audit.sources import history
+
+    if kind != "blob":  # a commit or tag message of that size is no source file
+        reason = f"{kind} larger than --max-file-size; skipped"
+        result.problems.append(Problem(f"<{kind} {oid[:12]}>", reason))
+        return
+    found: list[Finding] = []
+    with history.blob_stream(repo, oid) as stream:
+        result.bytes_read += scan_chunks(b"", stream.read, "", settings, result.keys, found)
+    result.files += 1
+    if found:
+        hits[oid] = (found, [])
+
+
 def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
     from nbkit.audit.sources import history  # git's modules load only for git scans
 
@@ -184,11 +202,11 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
         jobs = _jobs(options)
         result = Batch()
         hits: _Hits = {}
-        # Sizes come with the listing: a blob of several GB is never read into memory.
-        for oid, _, size in objects:
+        # Sizes come with the listing: a blob of several GB is never read into memory,
+        # but streamed from git in chunks.
+        for oid, kind, size in objects:
             if size > options.max_file_size:
-                reason = f"larger than --max-file-size ({size} bytes); skipped"
-                result.problems.append(Problem(f"<blob {oid[:12]}>", reason))
+                _scan_big_object(repo, oid, kind, settings, result, hits)
         objects = [row for row in objects if row[2] <= options.max_file_size]
         oids = [oid for oid, _, _ in objects]
         if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
