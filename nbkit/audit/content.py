@@ -26,7 +26,6 @@ from nbkit.audit.detect import (
     MAX_CANDIDATE_BYTES,
     Candidate,
     find_candidates,
-    holds_no_candidate,
 )
 from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
 from nbkit.audit.sources.archive import (
@@ -341,8 +340,11 @@ def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
         os.close(handle)
     batch.files += 1
     batch.bytes_read += len(data)
-    if holds_no_candidate(data, settings.pattern) and archive_kind(data) is None:
-        return  # most files: plain text without a marker
+    if archive_kind(data) is None:
+        # Most files: one marker pass finds nothing and that is all.
+        for candidate in find_candidates(data, settings.pattern):
+            batch.findings.append(make_finding(candidate, entry.display, settings, batch.keys))
+        return
     found, trouble = scan_content(data, entry.display, settings, batch.keys)
     batch.findings.extend(found)
     batch.problems.extend(trouble)

@@ -205,7 +205,7 @@ def _scan(
 ) -> list[Candidate]:
     found: list[Candidate] = []
     end = 0
-    lines = _Lines(data, chars=encoding == "utf-16")
+    lines: _Lines | None = None  # made at the first match: most decoded windows have none
     # Binary formats pack strings side by side (a SQLite record: `api` then the key), so
     # there the left boundary is not asked for.
     binary = encoding == _BINARY
@@ -219,6 +219,8 @@ def _scan(
         value = match.group()
         if binary:
             value = _declared_length(data, start, value)
+        if lines is None:
+            lines = _Lines(data, chars=encoding == "utf-16")
         line, column, allowed = lines.at(start)
         offset = 2 * lines.chars if lines.chars >= 0 else start
         found.append(Candidate(value, line, column, encoding, allowed, offset))

@@ -3,8 +3,8 @@
 One Hyperscan pass finds every marker: plain `nb_`, `nb_` base64-encoded at
 each of the three byte alignments, and `nb_` in UTF-16. An encoded `nb_` is
 followed, in what can become a finding under the default key-body rule, by
-body bytes: the base64 markers then carry the characters that can encode the
-first few of them, so that a file of base64 lines which each decode to `nb_`
+key-body bytes: the base64 markers then carry the characters that can encode
+the first six of them, so that a file of base64 lines which each decode to `nb_`
 and noise costs one Hyperscan pass, not a decoding per line.
 """
 
@@ -37,13 +37,11 @@ BASE64_ROLES: Final = frozenset({0, 2, 3})
 # Text (no NUL byte) cannot hold the UTF-16 marker: its databases leave it out.
 _TEXT_MARKERS: Final = 4
 _ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-# Under the default body rule the first body byte is a body or template character and
-# the next three are printable (template syntax: `${`, `{{`, `<`, `%(`, `$V`).
-_BODY_BYTES_CHECKED: Final = 4
-_FIRST_BODY: Final = frozenset(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-${<%"
-)
-_PRINTABLE: Final = frozenset(range(0x21, 0x7F))
+# Under the default body rule a key body is 8 or more of these bytes; the markers ask
+# for the first six. (An encoded template, `nb_${VAR}`, is a placeholder at best and
+# never a finding: it is not looked for in base64.)
+_BODY_BYTES_CHECKED: Final = 6
+_BODY: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _ANY: Final = frozenset(range(256))
 
 
@@ -55,7 +53,7 @@ def _allowed(position: int, alignment: int) -> frozenset[int]:
         return _ANY
     if body < 0:
         return frozenset({PREFIX_BYTES[position - alignment]})
-    return _FIRST_BODY if body == 0 else _PRINTABLE
+    return _BODY
 
 
 def _char_class(index: int, alignment: int) -> bytes:

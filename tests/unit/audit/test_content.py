@@ -180,3 +180,21 @@ def test_chunks_report_what_the_whole_reports(before: str, after: str, chunk: in
     assert [(f.fingerprint, f.location.line, f.location.column) for f in found] == [
         (fingerprint(value), line, column) for value, line, column in whole
     ]
+
+
+def test_a_file_turned_into_a_symlink_after_the_walk_is_not_followed(tmp_path: Path) -> None:
+    from nbkit.audit.content import scan_entries
+    from nbkit.audit.sources.tree import Entry
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text(new_key())
+    (tmp_path / "root").mkdir()
+    swapped = tmp_path / "root" / "a.txt"
+    swapped.symlink_to(outside)
+    batch = scan_entries([Entry(str(swapped), "a.txt")], _settings())
+    assert batch.findings == [] and batch.files == 0
+    assert [(p.path, p.reason, p.error) for p in batch.problems] == [
+        ("a.txt", "turned into a symlink since the walk; skipped", False)
+    ]
+    # Links the walk checked (and roots) are followed.
+    assert len(scan_entries([Entry(str(swapped), "a.txt", follow=True)], _settings()).findings) == 1
