@@ -62,6 +62,9 @@ SNIFF_BYTES: Final = 8000
 _BINARY: Final = "binary"
 # `nb_` and the shortest body a classifier still judges.
 _MIN_DECLARED: Final = len(PREFIX_BYTES) + 8
+# A word-inner match in binary content counts when a control byte is this close before it.
+_PACKED_WINDOW: Final = 32
+_TEXT_BYTES: Final = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 # marshal's type codes of short strings (ASCII, interned), without the reference flag.
 _STRING_TYPES: Final = frozenset(b"zZaA")
 _BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
@@ -206,12 +209,12 @@ def _scan(
     found: list[Candidate] = []
     end = 0
     lines: _Lines | None = None  # made at the first match: most decoded windows have none
-    # Binary formats pack strings side by side (a SQLite record: `api` then the key), so
-    # there the left boundary is not asked for.
     binary = encoding == _BINARY
     for start in sorted(starts):
         # A start inside the previous candidate is part of it.
-        if start < end or not (binary or is_at_boundary(data, start)):
+        if start < end:
+            continue
+        if not is_at_boundary(data, start) and not (binary and _is_packed(data, start)):
             continue
         match = pattern.match(data, start)
         if match is None:
@@ -226,6 +229,13 @@ def _scan(
         found.append(Candidate(value, line, column, encoding, allowed, offset))
         end = start + len(value)
     return found
+
+
+def _is_packed(data: bytes, start: int) -> bool:
+    """Whether a match inside a word sits in a binary record: formats pack strings side by
+    side (a SQLite record: its header bytes, `api`, then the key). Text that merely holds
+    a stray NUL byte keeps the boundary rule: no control byte just before."""
+    return bool(data[max(0, start - _PACKED_WINDOW) : start].translate(None, _TEXT_BYTES))
 
 
 def _declared_length(data: bytes, start: int, value: bytes) -> bytes:

@@ -265,3 +265,12 @@ def test_utf16_content_is_never_skipped_early() -> None:
     assert not holds_no_candidate(b"\x7fELF\x00\x01" + "nb_".encode("utf-16-le"))
     assert not holds_no_candidate(b"\xff\xfe" + "x = 1".encode("utf-16-le"))
     assert not holds_no_candidate("x = 1".encode("utf-16-be"))
+
+
+def test_binary_records_pack_strings_but_text_keeps_the_boundary() -> None:
+    key = new_key()
+    packed = b"\x00\x13\x05capi" + key.encode() + b"\x00"
+    assert _values(packed) == [key.encode()]
+    stray_nul = b"x = 1\x00\n" + b"long enough prose " * 3 + b"conf" + key.encode() + b"\n"
+    assert _values(stray_nul) == []
+    assert _values(stray_nul.replace(b"conf", b"conf ")) == [key.encode()]
