@@ -74,7 +74,6 @@ _PIECE: Final = 1 << 16
 _READ_PIECE: Final = 1 << 20
 # A member that is itself an archive is opened in memory up to this size.
 IN_MEMORY: Final = 16 * _MIB
-_IN_MEMORY: Final = IN_MEMORY
 _HEAD: Final = 1 << 16
 _NESTED_TOO_BIG: Final = (
     f"nested archive over {IN_MEMORY // _MIB} MiB; not opened, its bytes scanned as they are"
@@ -187,7 +186,7 @@ def scan_chunks(
     that start in it, so none is lost or reported twice at an edge. Memory stays at
     a chunk and its overlap. Returns the bytes read.
     """
-    size = max(settings.chunk_size, MIN_CHUNK)
+    size = max(settings.chunk_size, MIN_CHUNK) // 2 * 2
     parts = [first]
     held = len(first)
     own_from, at, total, done = 0, (0, 0), 0, False
@@ -234,8 +233,8 @@ def _scan_member(
     assert stream is not None
     head = read_up_to(stream.read, _HEAD)
     if archive_kind(head) is not None:
-        head += read_up_to(stream.read, _IN_MEMORY + 1 - len(head))
-        if len(head) <= _IN_MEMORY:
+        head += read_up_to(stream.read, IN_MEMORY + 1 - len(head))
+        if len(head) <= IN_MEMORY:
             more, trouble = scan_content(
                 head, nested, settings, keys, depth=depth + 1, budget=budget
             )

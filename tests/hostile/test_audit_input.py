@@ -172,14 +172,18 @@ def test_every_item_not_scanned_is_counted_in_one_summary_line(
         "nbkit: scanned 1 file(s), 6 bytes; "
         "skipped 2: 1 broken symlink or symlink loop, 1 not a regular file"
     )
-    # --verbose names them; a scan that read nothing says so and fails.
+    # --verbose names them, keys in names redacted; a scan that read nothing says so and
+    # fails.
     empty = tmp_path / "empty"
     empty.mkdir()
-    os.mkfifo(empty / "pipe")
+    key = new_key()
+    os.mkfifo(empty / f"{key}.pipe")
     assert audit_main([str(empty), "--verbose"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].endswith("pipe: not a regular file (FIFO, socket or device); skipped")
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert err[0].endswith(".pipe: not a regular file (FIFO, socket or device); skipped")
     assert err[-1].startswith("nbkit: error: read nothing: scanned 0 file(s)")
+    assert key[3:] not in captured.err + captured.out
 
 
 def test_keys_in_binary_files_are_found(tmp_path: Path) -> None:
