@@ -29,10 +29,13 @@ from nbkit.audit.detect import (
 )
 from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
 from nbkit.audit.sources.archive import (
+    STREAMABLE,
     ArchiveLimit,
     Budget,
     Limits,
     Member,
+    Prepended,
+    Readable,
     archive_kind,
     members,
     read_errors,
@@ -57,7 +60,6 @@ __all__ = [
 ]
 
 KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
-_STREAM_KINDS: Final = frozenset({"gzip", "bzip2", "xz"})
 _MIB: Final = 1024 * 1024
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 _OPEN_NO_FOLLOW: Final = _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
@@ -76,8 +78,9 @@ _READ_PIECE: Final = 1 << 20
 IN_MEMORY: Final = 16 * _MIB
 _HEAD: Final = 1 << 16
 _NESTED_TOO_BIG: Final = (
-    f"nested archive over {IN_MEMORY // _MIB} MiB; not opened, its bytes scanned as they are"
+    f"nested zip over {IN_MEMORY // _MIB} MiB; not opened, its bytes scanned as they are"
 )
+_TOO_DEEP: Final = "archive nested too deep; not opened"
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,26 @@ def read_up_to(read: Callable[[int], bytes], limit: int) -> bytes:
     return b"".join(parts)
 
 
+class _Salvage:
+    """A member's stream that ends, instead of raising, at a limit or a corrupt tail, so
+    that what came before is still searched; the failure is raised after that."""
+
+    __slots__ = ("failure", "inner")
+
+    def __init__(self, inner: Readable) -> None:
+        self.inner = inner
+        self.failure: BaseException | None = None
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.failure is not None:
+            return b""
+        try:
+            return self.inner.read(size)
+        except (ArchiveLimit, *read_errors()) as err:  # type: ignore[misc]
+            self.failure = err
+            return b""
+
+
 def _scan_member(
     member: Member,
     shown: str,
@@ -229,19 +252,49 @@ def _scan_member(
     depth: int,
     budget: Budget,
 ) -> None:
-    stream = member.stream
-    assert stream is not None
+    assert member.stream is not None
+    stream = _Salvage(member.stream)
+    try:
+        _search_member(stream, shown, nested, settings, keys, found, depth, budget)
+    finally:
+        failure = stream.failure
+    if failure is not None:
+        raise failure
+
+
+def _search_member(
+    stream: Readable,
+    shown: str,
+    nested: str,
+    settings: Settings,
+    keys: dict[str, bytes],
+    found: tuple[list[Finding], list[Problem]],
+    depth: int,
+    budget: Budget,
+) -> None:
     head = read_up_to(stream.read, _HEAD)
-    if archive_kind(head) is not None:
+    kind = archive_kind(head)
+    if kind is not None:
         head += read_up_to(stream.read, IN_MEMORY + 1 - len(head))
+        as_bytes = False  # a big zip cannot be opened from a stream: its bytes are searched
         if len(head) <= IN_MEMORY:
             more, trouble = scan_content(
                 head, nested, settings, keys, depth=depth + 1, budget=budget
             )
-            found[0].extend(more)
-            found[1].extend(trouble)
+        elif kind not in STREAMABLE:
+            more, trouble = [], [Problem(shown, _NESTED_TOO_BIG)]
+            as_bytes = True
+        elif depth + 1 >= settings.limits.max_depth:
+            more, trouble = [], [Problem(nested, _TOO_DEEP)]
+        else:
+            # A big compressed stream or tar inside an archive is opened as it streams.
+            more, trouble = _scan_members(
+                Prepended(head, stream), None, kind, nested, settings, keys, depth + 1, budget
+            )
+        found[0].extend(more)
+        found[1].extend(trouble)
+        if not as_bytes:
             return
-        found[1].append(Problem(shown, _NESTED_TOO_BIG))
     scan_chunks(head, stream.read, shown, settings, keys, found[0])
 
 
@@ -260,14 +313,14 @@ def scan_content(
         candidates = find_candidates(data, settings.pattern)
         return [make_finding(c, path, settings, keys) for c in candidates], []
     if depth >= settings.limits.max_depth:
-        return [], [Problem(path, "archive nested too deep; not opened")]
+        return [], [Problem(path, _TOO_DEEP)]
     budget = Budget(settings.limits) if budget is None else budget
     return _scan_members(data, len(data), kind, path, settings, keys, depth, budget)
 
 
 def _scan_members(
-    source: bytes | BinaryIO,
-    size: int,
+    source: bytes | BinaryIO | Readable,
+    size: int | None,
     kind: str,
     path: str,
     settings: Settings,
@@ -284,8 +337,8 @@ def _scan_members(
         if member.stream is None:
             problems.append(Problem(shown, member.problem or "skipped"))
             continue
-        # A compressed tarball reads as `x.tar.gz!inner`, not `x.tar.gz!x.tar!inner`.
-        nested = path if kind in _STREAM_KINDS else shown
+        # A stream holding an archive reads as `x.zip.gz!inner`, not `x.zip.gz!x.zip!inner`.
+        nested = path if member.whole else shown
         try:
             _scan_member(member, shown, nested, settings, keys, (findings, problems), depth, budget)
         except ArchiveLimit as err:

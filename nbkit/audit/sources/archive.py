@@ -17,15 +17,17 @@ from __future__ import annotations
 import functools
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Final, Protocol
+from typing import BinaryIO, Final, Protocol, cast
 
 __all__ = [
+    "STREAMABLE",
     "ArchiveLimit",
     "Budget",
     "Limits",
     "Member",
+    "Prepended",
     "Readable",
     "archive_kind",
     "members",
@@ -39,6 +41,8 @@ _RATIO_FLOOR_BYTES: Final = _MIB
 _MAGIC_FIRST_BYTES: Final = frozenset(b"P\x1fB\xfd")
 _TAR_HEAD: Final = 512
 BUDGET_EXHAUSTED: Final = "archive size budget exhausted"
+# What can be opened from a stream that cannot seek: everything but zip.
+STREAMABLE: Final = frozenset({"gzip", "bzip2", "xz", "tar"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class Member:
     name: str
     stream: Readable | None
     problem: str | None = None
+    # The whole inflated content of a gzip, bzip2 or xz stream (not a member of a tar).
+    whole: bool = False
 
 
 @functools.cache
@@ -106,14 +112,18 @@ class _Charged:
     __slots__ = ("budget", "compressed", "inner", "max_ratio", "produced")
 
     def __init__(self, inner: Readable, budget: Budget, max_ratio: int, compressed: int) -> None:
-        self.inner = inner
+        # read1(), where there is one: read(n) drops what it inflated if the stream turns
+        # out corrupt before n bytes, and a corrupt tail must not hide what came before.
+        self.inner: Callable[[int], bytes] = getattr(inner, "read1", inner.read)
         self.budget = budget
         self.max_ratio = max_ratio
         self.compressed = compressed  # 0: not compressed, no ratio to check
         self.produced = 0
 
     def read(self, size: int = -1, /) -> bytes:
-        data = self.inner.read(size)
+        if size < 0:  # to the end, charged piece by piece
+            return b"".join(iter(functools.partial(self.read, _MIB), b""))
+        data = self.inner(size)
         self.produced += len(data)
         if len(data) > self.budget.bytes_left:
             self.budget.bytes_left = 0
@@ -128,7 +138,7 @@ class _Charged:
         return data
 
 
-class _Prepended:
+class Prepended:
     """A stream with bytes already read put back in front."""
 
     __slots__ = ("head", "inner")
@@ -161,17 +171,19 @@ def archive_kind(data: bytes) -> str | None:
     return "tar" if data[257:262] == b"ustar" else None
 
 
-def _decompressing(kind: str, source: BinaryIO) -> Readable:
+def _decompressing(kind: str, source: BinaryIO | Readable) -> Readable:
     """The whole stream, every member of it, inflated as it is read."""
     import bz2
     import gzip
     import lzma
 
+    # Reading forward needs nothing but read(): a stream that cannot seek does.
+    fileobj = cast("BinaryIO", source)
     if kind == "gzip":
-        return gzip.GzipFile(fileobj=source, mode="rb")
+        return gzip.GzipFile(fileobj=fileobj, mode="rb")
     if kind == "bzip2":
-        return bz2.BZ2File(source)
-    return lzma.LZMAFile(source)
+        return bz2.BZ2File(fileobj)
+    return lzma.LZMAFile(fileobj)
 
 
 def _stream_name(outer: str) -> str:
@@ -182,10 +194,10 @@ def _stream_name(outer: str) -> str:
     return base or "content"
 
 
-def _zip_members(source: BinaryIO, limits: Limits, budget: Budget) -> Iterator[Member]:
+def _zip_members(source: BinaryIO | Readable, limits: Limits, budget: Budget) -> Iterator[Member]:
     import zipfile
 
-    with zipfile.ZipFile(source) as archive:
+    with zipfile.ZipFile(source) as archive:  # type: ignore[arg-type]
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -235,7 +247,7 @@ def _tar_members(source: Readable | BinaryIO, budget: Budget, *, charge: bool) -
 
 
 def members(
-    data: bytes | BinaryIO,
+    data: bytes | BinaryIO | Readable,
     kind: str,
     outer: str,
     *,
@@ -243,13 +255,14 @@ def members(
     budget: Budget,
     size: int | None = None,
 ) -> Iterator[Member]:
-    """The files inside one archive, in memory or in a seekable file, as streams; problems
-    come out as members without one. `size` is the archive's size (for a file).
+    """The files inside one archive, as streams; problems come out as members without one.
 
-    A stream's reader may raise ArchiveLimit (a limit hit) or one of read_errors().
+    The archive is bytes, a seekable file, or (not for zip) any stream; `size` is its
+    size when it is not bytes, None if unknown (no ratio is checked then; the budget
+    still holds). A member's reader may raise ArchiveLimit or one of read_errors().
     """
     source = io.BytesIO(data) if isinstance(data, bytes) else data
-    compressed = len(data) if isinstance(data, bytes) else size or 1
+    compressed = len(data) if isinstance(data, bytes) else size or 0
     try:
         if kind == "zip":
             yield from _zip_members(source, limits, budget)
@@ -258,11 +271,11 @@ def members(
         else:
             stream = _Charged(_decompressing(kind, source), budget, limits.max_ratio, compressed)
             head = stream.read(_TAR_HEAD)
-            whole = _Prepended(head, stream)
+            whole = Prepended(head, stream)
             if archive_kind(head) == "tar":
                 yield from _tar_members(whole, budget, charge=False)
             else:
-                yield Member(_stream_name(outer), whole)
+                yield Member(_stream_name(outer), whole, whole=True)
     except ArchiveLimit as err:
         yield Member(_stream_name(outer) if kind not in ("zip", "tar") else "", None, str(err))
     except read_errors() as err:

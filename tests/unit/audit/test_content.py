@@ -6,6 +6,7 @@ import bz2
 import gzip
 import io
 import lzma
+import random
 import tarfile
 import tracemalloc
 import zipfile
@@ -198,3 +199,26 @@ def test_a_file_turned_into_a_symlink_after_the_walk_is_not_followed(tmp_path: P
     ]
     # Links the walk checked (and roots) are followed.
     assert len(scan_entries([Entry(str(swapped), "a.txt", follow=True)], _settings()).findings) == 1
+
+
+def test_a_big_compressed_stream_inside_an_archive_is_opened_as_it_streams() -> None:
+    key = new_key()
+    # Over the in-memory limit once inflated from the outer tar, but a gzip: it streams.
+    # Hex noise: the outer gzip stays within the ratio limit.
+    noise = random.Random(3).randbytes(9_000_000).hex().encode()
+    lines = b"\n".join(noise[at : at + 64] for at in range(0, len(noise), 64))
+    inner = gzip.compress(lines + b"\n" + key.encode() + b"\n", 0)  # stored: 18 MB
+    outer = _targz({"logs/app.log.gz": inner})
+    found, problems = scan_content(outer, "b.tar.gz", _settings(), {})
+    assert [(f.location.path, f.location.line) for f in found] == [
+        ("b.tar.gz!logs/app.log.gz!app.log", lines.count(b"\n") + 2)
+    ]
+    assert problems == []
+
+
+def test_what_inflated_before_a_corrupt_tail_is_still_searched() -> None:
+    key = new_key()
+    data = gzip.compress(b"x = 1\n" * 100 + key.encode() + b"\n") + b"garbage after the member"
+    found, problems = scan_content(data, "a.txt.gz", _settings(), {})
+    assert [f.location.line for f in found] == [101]
+    assert [p.reason for p in problems] == ["unreadable member (BadGzipFile)"]
