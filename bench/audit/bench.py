@@ -375,6 +375,57 @@ def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
     ]
 
 
+def _dense_files(work: Path, megabytes: int, rng: random.Random) -> tuple[Path, Path, set[str]]:
+    """Issue 11's two dense shapes, `megabytes` each: a minified one-line bundle with
+    100,000 `nb_` keys, and lines of base64 that each decode to `nb_` and random bytes.
+    Returns both paths and the keys planted in the bundle."""
+    size = megabytes * 1_000_000
+    bundle, lines = work / "dense" / "bundle.min.js", work / "dense" / "lines.b64"
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    tokens = 100_000
+    keys = [_key(rng) for _ in range(tokens)]
+    gap = max(size // tokens - sum(map(len, keys)) // tokens - 7, 8)
+    filler = ("var a=1;" * (gap // 8 + 1))[:gap]
+    bundle.write_text("".join(f'{filler}k="{key}";' for key in keys) + "\n")
+    with lines.open("wb") as out:
+        written = 0
+        while written < size:
+            line = base64.b64encode(b"nb_" + rng.randbytes(42)) + b"\n"
+            out.write(line)
+            written += len(line)
+    return bundle, lines, set(keys)
+
+
+def _dense_runs(work: Path, megabytes: int, rng: random.Random) -> str:
+    """Each dense file timed under nbkit and ripgrep, with the ratio of their wall times."""
+    bundle, lines, keys = _dense_files(work, megabytes, rng)
+    audit = f"{sys.executable} {ROOT / 'audit.py'}"
+    report = [
+        f"### Dense files ({megabytes} MB each)",
+        "",
+        "| file | tool | wall s | CPU s | peak RSS MB | found | nbkit / rg |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for path, name in ((bundle, "one line, 100,000 nb_ keys"), (lines, "base64 lines")):
+        rg_out, nbkit_out = work / f"{path.name}.rg", work / f"{path.name}.json"
+        rg, ours = _timed(
+            [
+                (f"rg -o --no-filename --no-line-number '{REGEX}' {path}", rg_out),
+                (f"{audit} {path} --format json --output {nbkit_out}", work / "dense.out"),
+            ]
+        )
+        planted = {key: path.name for key in keys} if path == bundle else {}
+        found_rg = len(rg_out.read_text().split())
+        found_ours = len(json.loads(nbkit_out.read_text())["findings"])
+        if planted:
+            found_ours = _recall_nbkit(nbkit_out, planted)
+        ratio = f"{ours.wall / rg.wall:.1f}x"
+        for tool, timing, found in (("ripgrep", rg, found_rg), ("nbkit audit", ours, found_ours)):
+            cells = (name, tool, f"{timing.wall:.2f}", f"{timing.cpu:.2f}", f"{timing.rss_mb:.0f}")
+            report.append("| " + " | ".join(cells) + f" | {found} | {ratio} |")
+    return "\n".join(report) + "\n"
+
+
 def _table(title: str, runs: list[Run], megabytes: float) -> str:
     lines = [
         f"### {title} ({megabytes:.0f} MB)",
@@ -410,10 +461,22 @@ def main() -> int:
         "--detect-secrets-mb", type=int, default=20, help="subset size for detect-secrets; 0 skips"
     )
     parser.add_argument("--keep", action="store_true", help="reuse the data of an earlier run")
+    parser.add_argument(
+        "--dense-mb", type=int, default=100, help="size of each dense file (default 100); 0 skips"
+    )
+    parser.add_argument(
+        "--only-dense", action="store_true", help="run only the dense files against ripgrep"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     REPEAT[0] = args.repeat
     work: Path = args.work
+    if args.only_dense:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "nbkit")], check=True)
+        text = f"machine: {os.cpu_count()} cores; load before: {_uptime()}\n\n"
+        text += _dense_runs(work, args.dense_mb, rng) + f"\nload after: {_uptime()}\n"
+        print(text)
+        return _save(text)
     corpus, repo = work / "corpus", work / "repo"
     planted_file = work / "planted.json"
     if not (args.keep and planted_file.exists()):
@@ -453,8 +516,14 @@ def main() -> int:
         f"load after: {_uptime()}\n"
     )
     report.append(f"repository objects: {pack.stdout.split()}")
+    if args.dense_mb > 0:
+        report.append(_dense_runs(work, args.dense_mb, rng))
     text = "\n".join(report)
     print(text)
+    return _save(text)
+
+
+def _save(text: str) -> int:
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     (results / f"audit-{time.strftime('%Y%m%dT%H%M%S')}.md").write_text(text)

@@ -1,27 +1,32 @@
 """Find candidates (nb_ matches not yet classified) in bytes, plain or encoded.
 
 Content stays bytes. One Hyperscan pass finds every place a candidate can
-start, plain `nb_` and its base64 forms alike, several times faster than one
-`bytes.find` pass per marker; the key-body rule (a Python regex, configurable)
-then runs only at those places. The left token boundary is checked in code.
+start, plain `nb_`, its base64 forms and `nb_` in UTF-16, several times faster
+than one `bytes.find` pass per marker; the key-body rule (a Python regex,
+configurable) then runs only at those places. The left token boundary is
+checked in code.
+
+Every cost is linear in the input, however dense the candidates: positions are
+visited in order and line, column and the line's inline marker are carried
+from one candidate to the next (`_Lines`), and each decoding looks at a
+bounded window. Binary content is searched too, as `strings` would: printable
+ASCII runs in place, and UTF-16 runs around each UTF-16 `nb_`.
 """
 
 from __future__ import annotations
 
 import binascii
-import functools
 import re
-import threading
-from dataclasses import dataclass, field
-from typing import Final, cast
+from dataclasses import dataclass, field, replace
+from typing import Final
 
-import hyperscan
-
+from nbkit.audit.markers import PLAIN, UTF16, hits
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX_BYTES
 
 __all__ = [
     "DEFAULT_BODY",
+    "MAX_CANDIDATE_BYTES",
     "SNIFF_BYTES",
     "Candidate",
     "compile_pattern",
@@ -47,27 +52,39 @@ _TEMPLATE: Final = (
 _ALLOW_MARKER: Final = b"nbkit: allow"
 _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
-# Where a candidate can start: the plain prefix, and `nb_` base64-encoded at each of the
-# three byte alignments, keeping only the characters that do not depend on the
-# neighbouring bytes. (marker, where it sits in its 4-character base64 group; None: plain)
-_MARKERS: Final = ((PREFIX_BYTES, None), (b"bmJf", 0), (b"5iX", 2), (b"uYl", 3))
 _BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
 # The encoded key: bounded, since a key body is at most a few hundred characters.
 _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
+# The longest candidate looked for in a window (UTF-16 runs in binary content), and the
+# overlap between the chunks of a file read in parts: at least the longest candidate.
+MAX_CANDIDATE_BYTES: Final = 1024
 SNIFF_BYTES: Final = 8000
+_BINARY: Final = "binary"
+# `nb_` and the shortest body a classifier still judges.
+_MIN_DECLARED: Final = len(PREFIX_BYTES) + 8
+# A word-inner match in binary content counts when a control byte is this close before it.
+_PACKED_WINDOW: Final = 32
+_TEXT_BYTES: Final = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+# marshal's type codes of short strings (ASCII, interned), without the reference flag.
+_STRING_TYPES: Final = frozenset(b"zZaA")
 _BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _SNIFF: Final = SNIFF_BYTES
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An nb_ match at a token boundary; `value` is the raw key and never leaves the scan."""
+    """An nb_ match at a token boundary; `value` is the raw key and never leaves the scan.
+
+    `offset` is where it starts in the searched bytes (for UTF-16 text, twice the
+    characters before it), so that a file read in overlapping chunks reports each once.
+    """
 
     value: bytes = field(repr=False)
     line: int
     column: int
     encoding: str
     allowed_inline: bool
+    offset: int = 0
 
 
 def compile_pattern(body: str = DEFAULT_BODY) -> re.Pattern[bytes]:
@@ -78,6 +95,9 @@ def compile_pattern(body: str = DEFAULT_BODY) -> re.Pattern[bytes]:
         return re.compile(PREFIX_BYTES + b"(?:(?:" + body.encode() + b")|" + _TEMPLATE + b")")
     except re.error as err:
         raise InputError(f"key-body rule {body!r}: not a valid regex ({err})") from err
+
+
+_DEFAULT_PATTERN: Final = compile_pattern().pattern
 
 
 def is_at_boundary(data: bytes, start: int) -> bool:
@@ -110,7 +130,10 @@ def _looks_like_utf16(sample: bytes) -> str | None:
 
 
 def is_binary(head: bytes) -> bool:
-    """Whether content that starts with head is binary: a NUL byte, and not UTF-16 text."""
+    """Whether content that starts with head is binary: a NUL byte, and not UTF-16 text.
+
+    Binary content is still searched, for ASCII and UTF-16 runs, as `strings` does.
+    """
     # find() with bounds: slicing would copy the block for every file.
     if head.find(b"\x00", 0, _SNIFF) < 0 or head.startswith(_BOMS):
         return False
@@ -118,7 +141,7 @@ def is_binary(head: bytes) -> bool:
 
 
 def text_view(data: bytes) -> tuple[bytes, str] | None:
-    """The bytes to search and their encoding label, or None for binary content."""
+    """The bytes to search as text and their encoding label, or None for binary content."""
     if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
         return data, "raw"
     if data.startswith(_BOMS):
@@ -131,33 +154,101 @@ def text_view(data: bytes) -> tuple[bytes, str] | None:
     return data.decode(codec, "replace").encode("utf-8", "replace"), "utf-16"
 
 
-def _line_bounds(data: bytes, start: int) -> tuple[int, int]:
-    begin = data.rfind(b"\n", 0, start) + 1
-    end = data.find(b"\n", start)
-    return begin, len(data) if end < 0 else end
+class _Lines:
+    """Line, column and inline marker at positions visited in increasing order.
+
+    Each call looks only at the bytes since the previous one, and each line's bytes
+    are searched for the marker once: the cost over a whole scan is linear, where
+    recounting from the start of the data or of the line for every candidate is
+    quadratic in a dense file. With `chars`, it also counts the characters before
+    each position (for the offsets of decoded UTF-16 text).
+    """
+
+    __slots__ = ("allowed", "begin", "chars", "chars_at", "col", "col_at", "data", "end", "line")
+
+    def __init__(self, data: bytes, *, chars: bool = False) -> None:
+        self.data = data
+        self.line = 1
+        self.begin = 0
+        end = data.find(b"\n")
+        self.end = len(data) if end < 0 else end
+        self.allowed: bool | None = None  # searched for at the line's first candidate
+        self.col = 1
+        self.col_at = 0
+        self.chars = 0 if chars else -1
+        self.chars_at = 0
+
+    def _count(self, start: int, stop: int) -> int:
+        # ASCII-only stretches, the common case, need no decoding.
+        part = self.data[start:stop]
+        return len(part) if part.isascii() else len(part.decode("utf-8", "replace"))
+
+    def at(self, pos: int) -> tuple[int, int, bool]:
+        """(line, column in characters, inline marker on the line) at pos >= the last pos."""
+        data = self.data
+        if pos > self.end:
+            self.line += data.count(b"\n", self.end, pos)
+            self.begin = data.rfind(b"\n", self.end, pos) + 1
+            end = data.find(b"\n", pos)
+            self.end = len(data) if end < 0 else end
+            self.allowed = None
+            self.col, self.col_at = 1, self.begin
+        if self.chars >= 0:
+            self.chars += self._count(self.chars_at, pos)
+            self.chars_at = pos
+        self.col += self._count(self.col_at, pos)
+        self.col_at = pos
+        if self.allowed is None:
+            self.allowed = data.find(_ALLOW_MARKER, self.begin, self.end) >= 0
+        return self.line, self.col, self.allowed
 
 
 def _scan(
     data: bytes, starts: list[int], pattern: re.Pattern[bytes], encoding: str
 ) -> list[Candidate]:
     found: list[Candidate] = []
-    end = counted_to = 0
-    line = 1
+    end = 0
+    lines: _Lines | None = None  # made at the first match: most decoded windows have none
+    binary = encoding == _BINARY
     for start in sorted(starts):
         # A start inside the previous candidate is part of it.
-        if start < end or not is_at_boundary(data, start):
+        if start < end:
+            continue
+        if not is_at_boundary(data, start) and not (binary and _is_packed(data, start)):
             continue
         match = pattern.match(data, start)
         if match is None:
             continue
-        line += data.count(b"\n", counted_to, start)
-        counted_to = start
-        begin, line_end = _line_bounds(data, start)
-        column = len(data[begin:start].decode("utf-8", "replace")) + 1
-        allowed = _ALLOW_MARKER in data[begin:line_end]
-        found.append(Candidate(match.group(), line, column, encoding, allowed))
-        end = match.end()
+        value = match.group()
+        if binary:
+            value = _declared_length(data, start, value)
+        if lines is None:
+            lines = _Lines(data, chars=encoding == "utf-16")
+        line, column, allowed = lines.at(start)
+        offset = 2 * lines.chars if lines.chars >= 0 else start
+        found.append(Candidate(value, line, column, encoding, allowed, offset))
+        end = start + len(value)
     return found
+
+
+def _is_packed(data: bytes, start: int) -> bool:
+    """Whether a match inside a word sits in a binary record: formats pack strings side by
+    side (a SQLite record: its header bytes, `api`, then the key). Text that merely holds
+    a stray NUL byte keeps the boundary rule: no control byte just before."""
+    return bool(data[max(0, start - _PACKED_WINDOW) : start].translate(None, _TEXT_BYTES))
+
+
+def _declared_length(data: bytes, start: int, value: bytes) -> bytes:
+    """A length-prefixed string (marshal in .pyc files, protobuf) ends where its length byte
+    says, not at the next byte that happens to be a letter.
+
+    Only behind a framing byte (a type code or tag: not printable, or marshal's short
+    string codes), so that `= nb_…` in text is not read as a string of 32 bytes.
+    """
+    if start < 2 or not (data[start - 2] in _STRING_TYPES or not 0x20 <= data[start - 2] < 0x7F):
+        return value
+    declared = data[start - 1]
+    return value[:declared] if _MIN_DECLARED <= declared < len(value) else value
 
 
 def _decode_base64(run: bytes) -> bytes | None:
@@ -173,71 +264,57 @@ def _decode_base64(run: bytes) -> bytes | None:
         return None
 
 
-@functools.cache
-def _marker_database() -> hyperscan.Database:
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    # Hyperscan takes regexes: escape every byte, so the markers stay literals.
-    expressions = [b"".join(b"\\x%02x" % byte for byte in marker) for marker, _ in _MARKERS]
-    database.compile(
-        expressions=expressions,
-        ids=list(range(len(_MARKERS))),
-        elements=len(_MARKERS),
-        flags=[0] * len(_MARKERS),
-    )
-    return database
+def holds_no_candidate(data: bytes, pattern: re.Pattern[bytes] | None = None) -> bool:
+    """True for content without a marker, the common case, answered in one quick pass.
 
-
-class _Engine(threading.local):
-    """The compiled markers and a scratch space: a scratch serves one scan at a time."""
-
-    def __init__(self) -> None:
-        self.database = _marker_database()
-        self.scratch = hyperscan.Scratch(self.database)
-
-
-_engine = _Engine()
-
-
-def _collect(marker: int, _start: int, end: int, _flags: int, found: object) -> None:
-    cast("list[tuple[int, int]]", found).append((marker, end))
-
-
-def _hits(data: bytes) -> list[tuple[int, int]]:
-    """(marker index, end offset) of every marker in data."""
-    hits: list[tuple[int, int]] = []
-    engine = _engine
-    # scan(data, match_event_handler, flags, context, scratch): positional arguments are
-    # parsed markedly faster than keywords, and this runs once per file.
-    engine.database.scan(data, _collect, 0, hits, engine.scratch)
-    return hits
-
-
-def holds_no_candidate(data: bytes) -> bool:
-    """True for plain text without a marker, the common case, answered in one quick pass.
-
-    False means the full search has to decide: a marker, or binary or UTF-16 content.
+    False means the full search has to decide: a marker, or UTF-16 text (whose
+    base64 forms the markers do not cover). `pattern` is the candidate regex the
+    search will use (None: the default one).
     """
-    if data.find(b"\x00", 0, _SNIFF) >= 0 or data.startswith(_BOMS):
+    filtered = pattern is None or _is_default(pattern)
+    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
+        return not hits(data, binary=False, filtered=filtered)
+    if data.startswith(_BOMS) or _looks_like_utf16(data[:_SNIFF]) is not None:
         return False
-    return not _hits(data)
+    return not hits(data, binary=True, filtered=filtered)
 
 
-def _markers(data: bytes) -> tuple[list[int], list[int]]:
-    """Offsets where `nb_` starts, and of the base64 groups where an encoded `nb_` starts."""
+def _is_default(pattern: re.Pattern[bytes]) -> bool:
+    """Whether the pattern has the default body rule, which the base64 markers assume."""
+    return pattern.pattern == _DEFAULT_PATTERN
+
+
+def _markers(
+    data: bytes, *, binary: bool = False, filtered: bool = False
+) -> tuple[list[int], list[int], list[int]]:
+    """Offsets where `nb_` starts, of the base64 groups where an encoded `nb_` starts, and
+    (in binary content) of UTF-16 `n\\0b\\0_` markers."""
     plain: list[int] = []
     groups: list[int] = []
-    for index, end in _hits(data):
-        marker, group = _MARKERS[index]
-        start = end - len(marker)
-        if group is None:
+    wide: list[int] = []
+    for role, start in hits(data, binary=binary, filtered=filtered):
+        if role == PLAIN:
             plain.append(start)
-        elif start >= group:
-            groups.append(start - group)
-    return plain, groups
+        elif role == UTF16:
+            wide.append(start)
+        elif start >= role:
+            groups.append(start - role)
+    return plain, groups, wide
+
+
+def _plain_starts(data: bytes) -> list[int]:
+    """Every `nb_` in a short decoded window: plain find() costs less than a Hyperscan call."""
+    starts: list[int] = []
+    at = data.find(PREFIX_BYTES)
+    while at >= 0:
+        starts.append(at)
+        at = data.find(PREFIX_BYTES, at + 1)
+    return starts
 
 
 def _scan_base64(data: bytes, pattern: re.Pattern[bytes], groups: list[int]) -> list[Candidate]:
     found: dict[tuple[bytes, int], Candidate] = {}
+    lines = _Lines(data)
     for group in sorted(groups):
         # One group earlier as well, when it is base64 too: it holds the byte before `nb_`,
         # which the boundary check needs.
@@ -248,25 +325,68 @@ def _scan_base64(data: bytes, pattern: re.Pattern[bytes], groups: list[int]) -> 
         decoded = None if run is None else _decode_base64(run.group())
         if decoded is None or PREFIX_BYTES not in decoded:
             continue
-        begin, end = _line_bounds(data, group)
-        line = data.count(b"\n", 0, group) + 1
-        column = len(data[begin:start].decode("utf-8", "replace")) + 1
-        allowed = _ALLOW_MARKER in data[begin:end]
-        for inner in _scan(decoded, _markers(decoded)[0], pattern, "base64"):
+        inner_found = _scan(decoded, _plain_starts(decoded), pattern, "base64")
+        if not inner_found:
+            continue
+        line, column, allowed = lines.at(group)
+        # The run starts (group - start) base64 characters, all ASCII, before the group.
+        column -= group - start
+        for inner in inner_found:
             found.setdefault(
-                (inner.value, line), Candidate(inner.value, line, column, "base64", allowed)
+                (inner.value, line),
+                Candidate(inner.value, line, column, "base64", allowed, group),
             )
     return list(found.values())
 
 
-def find_candidates(data: bytes, pattern: re.Pattern[bytes]) -> list[Candidate]:
-    """Every candidate in text content: plain, UTF-16, percent- or JSON-escaped, base64."""
-    view = text_view(data)
-    if view is None:
-        return []
-    text, encoding = view
-    starts, groups = _markers(text)
-    found = _scan(text, starts, pattern, encoding) if starts else []
+def _scan_utf16_runs(data: bytes, pattern: re.Pattern[bytes], wide: list[int]) -> list[Candidate]:
+    """Candidates in UTF-16 runs of binary content, each read from a bounded window."""
+    found: dict[tuple[bytes, int], Candidate] = {}
+    lines = _Lines(data)
+    for start in sorted(wide):
+        # Little-endian: `n` at start; big-endian: the NUL before it.
+        for codec, first in (("utf-16-le", start), ("utf-16-be", start - 1)):
+            if first < 0:
+                continue
+            window = data[first : first + 2 * MAX_CANDIDATE_BYTES]
+            text = window[: len(window) // 2 * 2].decode(codec, "replace").encode("utf-8")
+            # Like ASCII runs in binary, with no left boundary asked for.
+            match = pattern.match(text) if text.startswith(PREFIX_BYTES) else None
+            if match is None:
+                continue
+            line, column, allowed = lines.at(start)
+            found.setdefault(
+                (match.group(), line),
+                Candidate(match.group(), line, column, "utf-16", allowed, first),
+            )
+    return list(found.values())
+
+
+def _search(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Candidate]:
+    """Candidates in one reading of the data: plain, base64, and UTF-16 runs in binary."""
+    starts, groups, wide = _markers(data, binary=encoding == _BINARY, filtered=_is_default(pattern))
+    found = _scan(data, starts, pattern, encoding) if starts else []
     if groups:
-        found.extend(_scan_base64(text, pattern, groups))
+        found.extend(_scan_base64(data, pattern, groups))
+    if wide and encoding == _BINARY:
+        found.extend(_scan_utf16_runs(data, pattern, wide))
     return found
+
+
+def find_candidates(data: bytes, pattern: re.Pattern[bytes]) -> list[Candidate]:
+    """Every candidate: plain, UTF-16, percent- or JSON-escaped, base64, and in binary data.
+
+    Text that reads as UTF-16 (a BOM, or NUL in every other byte) is searched as UTF-16
+    first; when that finds nothing, the bytes are searched as they are, so that BOM-like
+    first bytes cannot hide an ASCII key.
+    """
+    view = text_view(data)
+    if view is not None:
+        text, encoding = view
+        found = _search(text, pattern, encoding)
+        if found and encoding != "raw" and data.startswith(_BOMS):
+            # Offsets count from the first character, after the two bytes of the BOM.
+            return [replace(c, offset=c.offset + 2) for c in found]
+        if found or encoding == "raw":
+            return found
+    return _search(data, pattern, _BINARY)

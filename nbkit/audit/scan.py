@@ -12,10 +12,14 @@ from nbkit.audit.allowlist import Config, apply_suppressions
 from nbkit.audit.baseline import Baseline
 from nbkit.audit.classify import Context
 from nbkit.audit.content import (
+    CHUNK_SIZE,
     KEY_VERDICTS,
+    MIN_CHUNK,
     Batch,
     Settings,
     make_finding,
+    read_up_to,
+    scan_chunks,
     scan_content,
     scan_part,
 )
@@ -171,6 +175,24 @@ def _scan_objects(task: tuple[str, list[str]], settings: Settings) -> _HistoryPa
     return part
 
 
+def _scan_big_object(
+    repo: str, oid: str, kind: str, settings: Settings, result: Batch, hits: _Hits
+) -> None:
+    """An object over --max-file-size, read from git in overlapping chunks."""
+    from nbkit.audit.sources import history
+
+    if kind != "blob":  # a commit or tag message of that size is no source file
+        reason = f"{kind} larger than --max-file-size; skipped"
+        result.problems.append(Problem(f"<{kind} {oid[:12]}>", reason))
+        return
+    found: list[Finding] = []
+    with history.blob_stream(repo, oid) as stream:
+        result.bytes_read += scan_chunks(b"", stream.read, "", settings, result.keys, found)
+    result.files += 1
+    if found:
+        hits[oid] = (found, [])
+
+
 def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
     from nbkit.audit.sources import history  # git's modules load only for git scans
 
@@ -180,11 +202,11 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
         jobs = _jobs(options)
         result = Batch()
         hits: _Hits = {}
-        # Sizes come with the listing: a blob of several GB is never read into memory.
-        for oid, _, size in objects:
+        # Sizes come with the listing: a blob of several GB is never read into memory,
+        # but streamed from git in chunks.
+        for oid, kind, size in objects:
             if size > options.max_file_size:
-                reason = f"larger than --max-file-size ({size} bytes); skipped"
-                result.problems.append(Problem(f"<blob {oid[:12]}>", reason))
+                _scan_big_object(repo, oid, kind, settings, result, hits)
         objects = [row for row in objects if row[2] <= options.max_file_size]
         oids = [oid for oid, _, _ in objects]
         if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
@@ -250,14 +272,19 @@ def _scan_staged(repo: str, options: Options, settings: Settings) -> Batch:
     return result
 
 
-def _scan_stdin(settings: Settings, read: Callable[[], bytes]) -> Batch:
-    data = read()
+def _scan_stdin(settings: Settings, read: Callable[[int], bytes]) -> Batch:
+    """Standard input: whole up to --max-file-size, like a file, and in chunks beyond."""
+    data = read_up_to(read, settings.max_file_size + 1)
     result = Batch(files=1, bytes_read=len(data))
-    result.findings, result.problems = scan_content(data, "<stdin>", settings, result.keys)
+    if len(data) <= settings.max_file_size:
+        result.findings, result.problems = scan_content(data, "<stdin>", settings, result.keys)
+    else:
+        found = result.findings
+        result.bytes_read = scan_chunks(data, read, "<stdin>", settings, result.keys, found)
     return result
 
 
-def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None) -> Outcome:
+def run_scan(options: Options, *, read_stdin: Callable[[int], bytes] | None = None) -> Outcome:
     """Scan what the options name and return every finding, sorted, with its suppression."""
     settings = Settings(
         pattern=compile_pattern(options.config.body),
@@ -265,6 +292,8 @@ def run_scan(options: Options, *, read_stdin: Callable[[], bytes] | None = None)
         max_file_size=options.max_file_size,
         limits=options.limits,
         collect_keys=options.collect_keys,
+        # Chunks no larger than the size limit: it bounds what a process holds of a file.
+        chunk_size=max(MIN_CHUNK, min(CHUNK_SIZE, options.max_file_size) // 2 * 2),
     )
     result = Batch()
     if options.git or options.staged:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from nbkit.cli import (
     EXIT_ERROR,
@@ -19,8 +20,12 @@ from nbkit.cli import (
     run_parsed,
 )
 from nbkit.errors import InputError, UsageError
+from nbkit.keys import redact_text
 
-__all__ = ["HELP", "configure", "main", "run"]
+if TYPE_CHECKING:
+    from nbkit.audit.scan import Outcome
+
+__all__ = ["HELP", "configure", "main", "run", "summary"]
 
 HELP: Final = "find hard-coded Nano Banana Video keys in files, archives and git history"
 # The probe is cheap for the target, but a scan can hold hundreds of keys: stay polite.
@@ -64,13 +69,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-file-size", type=int, default=256 * 1024 * 1024, metavar="BYTES",
-        help="skip larger files (default 256 MiB)",
+        help="read larger files in chunks instead of whole (default 256 MiB)",
     )  # fmt: skip
     parser.add_argument("--verify", action="store_true", help="ask the target API if keys are live")
     parser.add_argument(
         "--verify-rate", type=float, default=2.0, metavar="N", help="probes a second (default 2)"
     )
-    parser.add_argument("--verbose", action="store_true", help="list every skipped item on stderr")
+    parser.add_argument(
+        "--verbose", action="store_true", help="name every item not scanned on stderr"
+    )
+
+
+def _reason_label(reason: str) -> str:
+    """A problem's reason without its particulars: `cannot read (Permission denied)` counts
+    as `cannot read`."""
+    return reason.split(" (", 1)[0].split(";", 1)[0]
+
+
+def summary(outcome: Outcome, *, staged: bool = False) -> tuple[str, bool]:
+    """The run's last stderr line (files and bytes scanned, items skipped by reason), and
+    whether it is an error: a scan that read nothing fails (a --staged one with nothing
+    staged excepted)."""
+    counts = Counter(_reason_label(p.reason) for p in outcome.problems)
+    skipped = "; skipped nothing"
+    if counts:
+        reasons = ", ".join(f"{count} {label}" for label, count in sorted(counts.items()))
+        skipped = f"; skipped {sum(counts.values())}: {reasons}"
+    scanned = f"scanned {outcome.files} file(s), {outcome.bytes_read:,} bytes{skipped}"
+    if outcome.files == 0 and not staged:
+        return redact_text(f"nbkit: error: read nothing: {scanned}"), True
+    return redact_text(f"nbkit: {scanned}"), False
 
 
 def _config_path(args: argparse.Namespace, paths: tuple[str, ...]) -> Path | None:
@@ -131,14 +159,14 @@ def run(args: argparse.Namespace) -> int:
     for problem in outcome.problems:
         if problem.error or args.verbose:
             label = "error" if problem.error else "skipped"
-            print(f"nbkit: {label}: {problem.path}: {problem.reason}", file=sys.stderr)
-    notes = len(outcome.problems) - len(errors)
-    if notes and not args.verbose:
-        print(f"nbkit: skipped {notes} item(s); --verbose lists them", file=sys.stderr)
+            line = f"nbkit: {label}: {problem.path}: {problem.reason}"
+            print(redact_text(line), file=sys.stderr)
+    last, empty = summary(outcome, staged=args.staged)
     if args.update_baseline:
         baselines.write_baseline(args.baseline, reported)
         print(f"nbkit: wrote {len(reported)} finding(s) to {args.baseline}", file=sys.stderr)
-        return EXIT_ERROR if errors else EXIT_OK
+        print(last, file=sys.stderr)
+        return EXIT_ERROR if errors or empty else EXIT_OK
     report = renderer(args.format)(shown)
     if args.output is not None:
         try:
@@ -147,7 +175,9 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{args.output}: cannot write the report ({err.strerror})") from err
     else:
         sys.stdout.write(report)
-    if errors:
+    sys.stdout.flush()
+    print(last, file=sys.stderr)
+    if errors or empty:
         return EXIT_ERROR
     return EXIT_FAILED if reported else EXIT_OK
 

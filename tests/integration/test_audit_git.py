@@ -195,11 +195,15 @@ def test_big_history_gives_the_same_findings_with_workers(tmp_path: Path) -> Non
 
 
 @pytest.mark.usefixtures("git_env")
-def test_history_blobs_over_the_size_limit_are_skipped_and_noted(tmp_path: Path) -> None:
+def test_history_blobs_over_the_size_limit_are_scanned_in_chunks(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _git(tmp_path, "init", "-q", str(repo))
     key = new_key()
-    _commit(repo, "big", {"big.txt": b"x" * 5000 + key.encode(), "small.txt": key.encode()})
+    big = b"x = 1\n" * 1000 + key.encode()
+    _commit(repo, "big", {"big.txt": big, "small.txt": key.encode()})
     outcome = run_scan(Options(paths=(str(repo),), git=True, max_file_size=1000))
-    assert [f.location.path for f in outcome.reported] == ["small.txt"]
-    assert any("max-file-size" in p.reason and not p.error for p in outcome.problems)
+    assert [(f.location.path, f.location.line) for f in outcome.reported] == [
+        ("big.txt", 1001),
+        ("small.txt", 1),
+    ]
+    assert outcome.problems == ()

@@ -9,6 +9,7 @@ introduced them.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ __all__ = [
     "CommitLog",
     "GitObject",
     "Introduction",
+    "blob_stream",
     "commit_message",
     "list_objects",
     "message",
@@ -136,6 +138,16 @@ def read_objects(repo: str, oids: list[str]) -> Iterator[GitObject]:
         with subprocess.Popen(cmd, stdin=names, stdout=subprocess.PIPE) as proc:
             assert proc.stdout is not None
             yield from _read_batch(proc.stdout)
+
+
+@contextlib.contextmanager
+def blob_stream(repo: str, oid: str) -> Iterator[IO[bytes]]:
+    """One blob's content as a stream (`git cat-file blob`), never held whole."""
+    with subprocess.Popen(
+        _git(repo, "cat-file", "blob", oid), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as proc:
+        assert proc.stdout is not None
+        yield proc.stdout
 
 
 def _iso_date(timestamp: bytes, offset: bytes) -> str:

@@ -12,10 +12,11 @@ from typing import Final
 from nbkit.audit.finding import Problem, display_path
 from nbkit.audit.ignore import IgnoreRules
 
-__all__ = ["Entry", "Subtree", "split", "walk_subtree"]
+__all__ = ["NOT_REGULAR", "Entry", "Subtree", "split", "walk_subtree"]
 
 _IGNORE_FILE: Final = ".gitignore"
 _GIT_DIR: Final = ".git"
+NOT_REGULAR: Final = "not a regular file (FIFO, socket or device); skipped"
 
 
 @dataclass(slots=True)
@@ -24,6 +25,8 @@ class Entry:
 
     path: str
     display: str
+    # Whether to open through a symlink: only roots and links checked on the walk.
+    follow: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,7 @@ def _symlink_entry(path: str, display: str, real_root: str) -> Entry | Problem |
     except OSError:
         return Problem(display, "broken symlink or symlink loop; skipped")
     if stat.S_ISREG(mode):
-        return Entry(path, display)
+        return Entry(path, display, follow=True)
     if stat.S_ISDIR(mode):
         return None  # its target is inside the root and walked there; following it could loop
     return Problem(display, "symlink to a special file; skipped")
@@ -109,9 +112,9 @@ def _start(root: str, use_ignore: bool, skip: IgnoreRules | None) -> Entry | Pro
     except OSError as err:
         return Problem(display_path(root), f"cannot read ({err.strerror})", error=True)
     if stat.S_ISREG(mode):
-        return Entry(root, display_path(prefix or root))
+        return Entry(root, display_path(prefix or root), follow=True)
     if not stat.S_ISDIR(mode):
-        return Problem(display_path(root), "not a regular file (FIFO, socket or device); skipped")
+        return Problem(display_path(root), NOT_REGULAR)
     rules: tuple[_Rules, ...] = ()
     exclude = os.path.join(root, _GIT_DIR, "info", "exclude")
     if use_ignore and os.path.isfile(exclude):
@@ -167,8 +170,7 @@ def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
             if linked is not None:
                 found.append(linked)
         else:
-            reason = "not a regular file (FIFO, socket or device)"
-            found.append(Problem(display_path(shown_base + name), reason))
+            found.append(Problem(display_path(shown_base + name), NOT_REGULAR))
     return found, subdirs
 
 

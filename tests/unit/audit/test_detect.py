@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import secrets
 import string
 import urllib.parse
@@ -131,12 +132,28 @@ def test_invalid_utf8_does_not_break_detection() -> None:
     assert _values(b"\xc3\x28\xfd broken " + key.encode() + b" \xc3") == [key.encode()]
 
 
-def test_binary_content_is_skipped() -> None:
-    key = new_key()
-    data = b"\x7fELF\x00\x01\x02" + key.encode()
+def test_binary_content_is_searched_like_strings() -> None:
+    key, wide = new_key(), new_key()
+    data = b"\x7fELF\x00\x01\x02" + key.encode() + b"\x00\x03" + wide.encode("utf-16-le")
+    data += bytes(range(1, 256)) * 2
     assert is_binary(data)
     assert text_view(data) is None
-    assert _values(data) == []
+    assert sorted(_values(data)) == sorted([key.encode(), wide.encode()])
+    assert {c.encoding for c in find_candidates(data, PATTERN)} == {"binary", "utf-16"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("shift", [0, 1])
+def test_utf16_runs_in_binary_at_either_alignment(codec: str, shift: int) -> None:
+    key = new_key()
+    data = b"\x00\x01\x02" * 40 + b"\x07" * shift + f"k={key}".encode(codec) + b"\x00\xff" * 9
+    assert _values(data) == [key.encode()]
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
+def test_bom_like_first_bytes_do_not_hide_an_ascii_key(bom: bytes) -> None:
+    key = new_key()
+    assert _values(bom + f"\nkey = {key}\n".encode()) == [key.encode()]
 
 
 def test_inline_marker_allows_the_line() -> None:
@@ -200,7 +217,7 @@ def _occurrences(data: bytes, marker: bytes) -> list[int]:
 
 @given(_SOUP)
 def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
-    plain, groups = _markers(data)
+    plain, groups, _ = _markers(data)
     assert sorted(plain) == _occurrences(data, PREFIX.encode())
     expected = [at - group for m, group in _BASE64_MARKERS for at in _occurrences(data, m)]
     assert sorted(groups) == sorted(at for at in expected if at >= 0)
@@ -209,12 +226,51 @@ def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
 @given(_SOUP)
 def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
     markers = [PREFIX.encode()] + [marker for marker, _ in _BASE64_MARKERS]
-    assert holds_no_candidate(data) == (not any(m in data for m in markers))
+    # A body rule of its own: every base64 marker counts, whatever follows it.
+    own = compile_pattern(r"[A-Za-z0-9_.-]{8,}")
+    assert holds_no_candidate(data, own) == (not any(m in data for m in markers))
     if holds_no_candidate(data):
         assert find_candidates(data, PATTERN) == []
 
 
-def test_binary_and_utf16_content_is_never_skipped_early() -> None:
-    assert not holds_no_candidate(b"\x7fELF\x00\x01")
+_BODY = st.text(alphabet=BASE64URL, min_size=8, max_size=60)
+
+
+@given(
+    before=st.binary(max_size=5),
+    body=_BODY,
+    after=st.binary(max_size=5),
+    urlsafe=st.booleans(),
+)
+def test_base64_markers_keep_every_encoded_candidate(
+    before: bytes, body: str, after: bytes, urlsafe: bool
+) -> None:
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    plain = before + b" " + PREFIX.encode() + body.encode() + b" " + after
+    data = b"v: " + encode(plain) + b"\n"
+    assert not holds_no_candidate(data)
+    assert PREFIX.encode() + body.encode() in _values(data)
+
+
+def test_base64_noise_after_an_encoded_prefix_costs_no_decoding() -> None:
+    rng = random.Random(7)
+    lines = [base64.b64encode(b"nb_" + rng.randbytes(42)) for _ in range(2000)]
+    _, groups, _ = _markers(b"\n".join(lines), filtered=True)
+    assert len(groups) < 100  # without the filter: one per line
+    assert len(_markers(b"\n".join(lines))[1]) == 2000
+
+
+def test_utf16_content_is_never_skipped_early() -> None:
+    assert holds_no_candidate(b"\x7fELF\x00\x01")
+    assert not holds_no_candidate(b"\x7fELF\x00\x01" + "nb_".encode("utf-16-le"))
     assert not holds_no_candidate(b"\xff\xfe" + "x = 1".encode("utf-16-le"))
     assert not holds_no_candidate("x = 1".encode("utf-16-be"))
+
+
+def test_binary_records_pack_strings_but_text_keeps_the_boundary() -> None:
+    key = new_key()
+    packed = b"\x00\x13\x05capi" + key.encode() + b"\x00"
+    assert _values(packed) == [key.encode()]
+    stray_nul = b"x = 1\x00\n" + b"long enough prose " * 3 + b"conf" + key.encode() + b"\n"
+    assert _values(stray_nul) == []
+    assert _values(stray_nul.replace(b"conf", b"conf ")) == [key.encode()]

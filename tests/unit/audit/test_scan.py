@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -44,8 +45,16 @@ def test_other_vendor_keys_are_reported_only_when_asked(tmp_path: Path) -> None:
 
 def test_stdin_is_read_once() -> None:
     key = new_key()
-    outcome = run_scan(Options(paths=("-",)), read_stdin=lambda: key.encode())
+    outcome = run_scan(Options(paths=("-",)), read_stdin=io.BytesIO(key.encode()).read)
     assert [f.location.path for f in outcome.reported] == ["<stdin>"]
+
+
+def test_stdin_over_the_size_limit_is_scanned_in_chunks() -> None:
+    keys = [new_key() for _ in range(3)]
+    data = "".join(f"{'x = 1;' * 500}\n{key}\n" for key in keys).encode()
+    outcome = run_scan(Options(paths=("-",), max_file_size=1000), read_stdin=io.BytesIO(data).read)
+    assert [f.location.line for f in outcome.reported] == [2, 4, 6]
+    assert outcome.bytes_read == len(data)
 
 
 def test_large_tree_uses_workers_and_finds_the_same(tmp_path: Path) -> None:
@@ -61,16 +70,20 @@ def test_large_tree_uses_workers_and_finds_the_same(tmp_path: Path) -> None:
     assert parallel.files == 2100
 
 
-def test_huge_and_unreadable_files_are_problems(tmp_path: Path) -> None:
-    (tmp_path / "big.txt").write_bytes(b"x" * 2048)
+def test_huge_files_are_scanned_and_unreadable_ones_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_bytes(b"x" * 2048 + b" " + new_key().encode())
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere")
     key = new_key()
     (tmp_path / "ok.txt").write_text(key)
     outcome = run_scan(Options(paths=(str(tmp_path),), max_file_size=1024))
     reasons = {p.path.rsplit("/", 1)[-1]: p.reason for p in outcome.problems}
-    assert "max-file-size" in reasons["big.txt"]
+    assert list(reasons) == ["gone.txt"]
     assert "broken symlink" in reasons["gone.txt"]
-    assert len(outcome.reported) == 1
+    assert sorted(f.location.path.rsplit("/", 1)[-1] for f in outcome.reported) == [
+        "big.txt",
+        "ok.txt",
+    ]
+    assert outcome.files == 2
 
 
 def test_workers_start_safely_while_threads_run(

@@ -11,7 +11,14 @@ import zipfile
 
 import pytest
 
-from nbkit.audit.sources.archive import Budget, Limits, archive_kind, members
+from nbkit.audit.sources.archive import (
+    ArchiveLimit,
+    Budget,
+    Limits,
+    archive_kind,
+    members,
+    read_errors,
+)
 
 
 def _zip(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -38,10 +45,18 @@ def _all(
     limits = limits or Limits()
     kind = archive_kind(data)
     assert kind is not None
-    return [
-        (m.name, m.data, m.problem)
-        for m in members(data, kind, outer, limits=limits, budget=Budget(limits))
-    ]
+    found: list[tuple[str, bytes | None, str | None]] = []
+    for member in members(data, kind, outer, limits=limits, budget=Budget(limits)):
+        if member.stream is None:
+            found.append((member.name, None, member.problem))
+            continue
+        try:
+            found.append((member.name, member.stream.read(), None))
+        except ArchiveLimit as err:
+            found.append((member.name, None, str(err)))
+        except read_errors() as err:
+            found.append((member.name, None, f"unreadable member ({err})"))
+    return found
 
 
 @pytest.mark.parametrize(
