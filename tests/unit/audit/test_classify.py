@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given
 
-from nbkit.audit.classify import CLASSIFIERS, Classifier, Context, RandomBody, classify
+from nbkit.audit.classify import (
+    CLASSIFIERS,
+    Classifier,
+    Context,
+    RandomBody,
+    classify,
+    has_repeated_chars,
+    has_sequential_chars,
+)
 from nbkit.audit.finding import Verdict
 from nbkit.keys import BODY_ALPHABET, PREFIX, new_key
 
@@ -64,3 +74,38 @@ def test_min_length_is_configurable() -> None:
     body = RandomBody(BODY_ALPHABET, 20).draw()
     assert classify(body, CTX).id == "too-short"
     assert classify(body, Context(min_length=16)).verdict is Verdict.KEY
+
+
+def _longest_run(body: str, step: int) -> int:
+    """The longest run of characters each `step` code points after the one before."""
+    longest = run = 1 if body else 0
+    for before, after in itertools.pairwise(body):
+        run = run + 1 if ord(after) - ord(before) == step else 1
+        longest = max(longest, run)
+    return longest
+
+
+# Runs are planted often: random text alone would almost never hold one.
+_RUN_TEXT = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.builds(lambda c, n: c * n, st.characters(max_codepoint=0x7F), st.integers(6, 10)),
+        st.builds(
+            lambda start, n, step: "".join(chr(start + step * i) for i in range(n)),
+            st.integers(0x20, 0x60),
+            st.integers(6, 10),
+            st.sampled_from([1, -1]),
+        ),
+    ),
+    max_size=4,
+).map("".join)
+
+
+@given(body=_RUN_TEXT)
+def test_run_rules_match_a_plain_count(body: str) -> None:
+    sequential = max(_longest_run(body, 1), _longest_run(body, -1)) >= 8
+    assert has_sequential_chars(body, CTX) is sequential
+    if body:
+        most = max(body.count(ch) for ch in set(body))
+        repeated = most * 2 >= len(body) or _longest_run(body, 0) >= 8
+        assert has_repeated_chars(body, CTX) is repeated
