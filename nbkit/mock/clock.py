@@ -5,8 +5,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Final
 
-__all__ = ["Clock", "iso_utc"]
+__all__ = ["MAX_OFFSET_SECONDS", "Clock", "iso_utc"]
+
+# A thousand years.
+MAX_OFFSET_SECONDS: Final = 1000 * 365.25 * 86400
 
 
 class Clock:
@@ -22,9 +26,16 @@ class Clock:
         return time.time() + self._offset
 
     def advance(self, seconds: float) -> float:
-        """Move the clock forward by `seconds` (never back); return the new time."""
-        if seconds < 0:
-            raise ValueError("the mock clock only moves forward")
+        """Move the clock forward by `seconds` (never back); return the new time.
+
+        At most MAX_OFFSET_SECONDS in all, so that every date the mock writes
+        stays a real one (past year 9999 none can be written, and every
+        later request would fail).
+        """
+        if not 0 <= seconds <= MAX_OFFSET_SECONDS - self._offset:
+            raise ValueError(
+                f"the mock clock moves forward only, by {MAX_OFFSET_SECONDS:.0f} s at most in all"
+            )
         self._offset += seconds
         return self.now()
 

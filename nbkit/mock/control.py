@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Final
 
 from starlette.requests import Request
@@ -18,16 +18,19 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 
 from nbkit.mock.accounts import PLANS, Plan, User, find_plan
+from nbkit.mock.body import BodyRefused, read_body
 from nbkit.mock.clock import iso_utc
 from nbkit.mock.mutants import MUTANTS
-from nbkit.mock.state import MockState
-from nbkit.mock.validation import Invalid, parse_body
+from nbkit.mock.state import MockSettings, MockState
+from nbkit.mock.validation import ENUM_FIELDS, Invalid, check_duration, parse_body
 from nbkit.mock.videos import Mode, Status, Video, credits_for
 from nbkit.types import JSON
 
 __all__ = ["ADMIN_HEADER", "build_control"]
 
 ADMIN_HEADER: Final = "X-Nbkit-Admin-Token"
+_DEFAULT_PROMPT: Final = "A video made by the control API"
+_RESOLUTIONS: Final = next(f.allowed for f in ENUM_FIELDS if f.name == "resolution")
 _Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -40,8 +43,7 @@ class _BadRequest(Exception):
 
 
 def _reply(status: int, body: dict[str, JSON]) -> Response:
-    # ASCII escapes: any text a caller sent can be encoded back.
-    content = json.dumps(body).encode()
+    content = json.dumps(body, ensure_ascii=False).encode()
     return Response(content, status, media_type="application/json")
 
 
@@ -56,15 +58,26 @@ def _user_json(user: User, state: MockState) -> JSON:
     }
 
 
-async def _json_body(request: Request) -> dict[str, JSON]:
-    raw = await request.body()
+async def _json_body(request: Request, settings: MockSettings) -> dict[str, JSON]:
+    # The API's reader and parser: the same size and time limits, no NaN, no
+    # lone surrogate (which could be stored but not sent back), no RecursionError.
+    try:
+        raw = await read_body(request.scope, request.receive, settings)
+    except BodyRefused as refused:
+        raise _BadRequest(refused.status, f"control body: {refused.message}") from None
     if not raw:
         return {}
-    # The API's own parser: no NaN, no unpaired surrogate that a later read could not encode.
     document = parse_body(raw)
     if isinstance(document, Invalid):
         raise _BadRequest(400, f"control body: {document.message}")
     return document
+
+
+def _choice(body: dict[str, JSON], name: str, default: str, allowed: Collection[str]) -> str:
+    value = body.get(name, default)
+    if not isinstance(value, str) or value not in allowed:
+        raise _BadRequest(400, f'"{name}" must be one of: {", ".join(allowed)}')
+    return value
 
 
 def _plan(value: JSON) -> Plan:
@@ -124,7 +137,7 @@ def build_control(state: MockState) -> Router:
         return _reply(200, {"success": True, "users": users})
 
     async def create_user(request: Request) -> Response:
-        body = await _json_body(request)
+        body = await _json_body(request, state.settings)
         plan = _plan(body.get("plan", "api"))
         user, key = state.accounts.create(plan=plan, active=bool(body.get("active", True)))
         return _reply(200, {"success": True, "user": _user_json(user, state), "key": key})
@@ -136,7 +149,7 @@ def build_control(state: MockState) -> Router:
 
     async def set_plan(request: Request) -> Response:
         user = _user(state, request)
-        plan = _plan((await _json_body(request)).get("plan"))
+        plan = _plan((await _json_body(request, state.settings)).get("plan"))
         return _reply(
             200,
             {"success": True, "user": _user_json(state.accounts.set_plan(user.id, plan), state)},
@@ -144,7 +157,7 @@ def build_control(state: MockState) -> Router:
 
     async def set_active(request: Request) -> Response:
         user = _user(state, request)
-        active = (await _json_body(request)).get("active")
+        active = (await _json_body(request, state.settings)).get("active")
         if not isinstance(active, bool):
             raise _BadRequest(400, '"active" must be true or false')
         return _reply(
@@ -156,7 +169,7 @@ def build_control(state: MockState) -> Router:
         )
 
     async def reset_limits(request: Request) -> Response:
-        user_id = (await _json_body(request)).get("user_id")
+        user_id = (await _json_body(request, state.settings)).get("user_id")
         state.limiter.reset(None if user_id is None else str(user_id))
         return _reply(200, {"success": True})
 
@@ -168,10 +181,13 @@ def build_control(state: MockState) -> Router:
         return _reply(200, clock_json())
 
     async def advance_clock(request: Request) -> Response:
-        seconds = (await _json_body(request)).get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        seconds = (await _json_body(request, state.settings)).get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise _BadRequest(400, '"seconds" must be a number, 0 or more')
-        state.clock.advance(float(seconds))
+        try:
+            state.clock.advance(float(seconds))
+        except (ValueError, OverflowError) as err:
+            raise _BadRequest(400, f'"seconds": {err}') from None
         return _reply(200, clock_json())
 
     async def mutants(request: Request) -> Response:
@@ -179,24 +195,30 @@ def build_control(state: MockState) -> Router:
         return _reply(200, {"success": True, "mutants": rows})
 
     async def create_video(request: Request) -> Response:
-        body = await _json_body(request)
+        # The same values a generation may store, so that every read of the video works.
+        body = await _json_body(request, state.settings)
         try:
             owner = state.accounts.get(str(body.get("user_id")))
-            status = Status(str(body.get("status", "completed")))
-            mode = Mode(str(body.get("mode", "text-to-video")))
-        except (KeyError, ValueError) as err:
-            raise _BadRequest(400, "need an existing user_id, a known status and mode") from err
-        resolution = str(body.get("resolution", "480p"))
-        duration = body.get("duration", 5)
-        if isinstance(duration, bool) or not isinstance(duration, int):
-            raise _BadRequest(400, '"duration" must be an integer')
+        except KeyError:
+            raise _BadRequest(400, "need the user_id of an existing user") from None
+        status = Status(_choice(body, "status", "completed", tuple(Status)))
+        mode = Mode(_choice(body, "mode", "text-to-video", tuple(Mode)))
+        resolution = _choice(body, "resolution", "480p", _RESOLUTIONS)
+        duration = check_duration(body)
+        if isinstance(duration, Invalid):
+            raise _BadRequest(400, duration.message)
+        prompt = body.get("prompt", _DEFAULT_PROMPT)
+        if not isinstance(prompt, str) or not 0 < len(prompt) <= state.prompt_max_chars:
+            raise _BadRequest(
+                400, f'"prompt" must be a string of 1 to {state.prompt_max_chars} characters'
+            )
         video = state.videos.add(
             Video(
                 id=state.videos.new_id(integer=state.behaviour.integer_video_id),
                 owner=owner.id,
                 mode=mode,
                 status=status,
-                description=str(body.get("prompt", "A video made by the control API")),
+                description=prompt,
                 resolution=resolution,
                 duration_seconds=duration,
                 credits_used=credits_for(resolution, duration),

@@ -12,7 +12,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
 from nbkit.mock.videos import Mode
 from nbkit.types import JSON
@@ -22,12 +21,12 @@ __all__ = [
     "EnumField",
     "GenerationRequest",
     "Invalid",
+    "check_duration",
     "parse_body",
     "validate_generation",
 ]
 
 INVALID_JSON: Final = "Invalid JSON body"
-UNPAIRED_SURROGATE: Final = "Invalid JSON body: a string holds an unpaired \\u surrogate escape"
 NOT_AN_OBJECT: Final = "Request body must be a JSON object"
 PROMPT_REQUIRED: Final = 'Field "prompt" is required'
 PROMPT_NOT_STRING: Final = 'Field "prompt" must be a string'
@@ -38,6 +37,7 @@ DURATION_INVALID: Final = 'Field "duration" must be an integer from {low} to {hi
 ASPECT_INVALID: Final = 'Field "aspect_ratio" must be a ratio such as 16:9, or adaptive'
 PROMPT_EMPTY: Final = 'Field "prompt" cannot be empty'
 ENUM_INVALID: Final = 'Field "{name}" must be one of: {allowed}'
+LONE_SURROGATE: Final = "Invalid JSON body: a \\u escape is a lone surrogate, not a character"
 IMAGE_DEFAULT_PROMPT: Final = "Generate a video from this image"
 DURATION_RANGE: Final = (3, 12)
 DURATION_DEFAULT: Final = 5
@@ -45,12 +45,25 @@ DURATION_DEFAULT: Final = 5
 # (API-FACTS 4.1); any W:H of positive whole numbers, or `adaptive`, is taken.
 _ASPECT_RATIO: Final = re.compile(r"[1-9][0-9]*:[1-9][0-9]*|adaptive")
 ASPECT_DEFAULT: Final = "16:9"
-_PRINTABLE_ASCII: Final = re.compile(r"[!-~]+")
-# Labels of letters, digits and inner hyphens; the last one not all digits.
-_DNS_NAME: Final = re.compile(
-    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?\.?"
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# RFC 3986: `https://` host [":" port] path-abempty ["?" query] ["#" fragment],
+# with no userinfo. The host is a DNS name of letter-digit-hyphen labels
+# (underscores allowed, as real names have them), an IPv4 address or an IPv6
+# literal. Path, query and fragment are checked by character class, which
+# cannot backtrack: the pattern only sees the authority, whose length is bounded.
+_HTTPS: Final = "https://"
+_LABEL: Final = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_AUTHORITY: Final = re.compile(
+    rf"(?P<host>(?:{_LABEL}\.)*{_LABEL}\.?|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{{1,5}}))?",
+    re.ASCII,
 )
+_AUTHORITY_END: Final = re.compile(r"[/?#]")
+_NOT_PATH_CHAR: Final = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?#%-]")
+_BAD_PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_MAX_PORT: Final = 65535
 _MAX_HOST_CHARS: Final = 253
+# The longest host, an optional final dot, and ":65535".
+_MAX_AUTHORITY_CHARS: Final = _MAX_HOST_CHARS + 1 + 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,69 +113,84 @@ def _reject_constant(name: str) -> None:
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-# A `\\uD800`-`\\uDFFF` escape: the only way JSON text can smuggle in a surrogate.
-_SURROGATE_ESCAPE: Final = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
-def _has_unpaired_surrogate(document: JSON) -> bool:
-    """Whether any string or key in the document is not encodable as UTF-8."""
-    pending = [document]
+def _has_lone_surrogate(document: JSON) -> bool:
+    # Iterative: the parser's nesting depth is bounded only by its recursion limit.
+    pending: list[JSON] = [document]
     while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
                 return True
-        elif isinstance(value, dict):
-            pending.extend(value)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
 def parse_body(raw: bytes) -> dict[str, JSON] | Invalid:
     """The body as a JSON object, or why it is not one.
 
-    A lone surrogate (`"\\ud800"`) parses, but could never be sent back as
-    UTF-8: refused here, so that nothing stored breaks a later read.
+    A `\\uD800`-style escape of a lone surrogate is valid JSON text but no
+    Unicode text (RFC 8259 8.2, RFC 7493 2.1): such a string could be stored but
+    never sent back as UTF-8, so the body is refused at the door. Strictly
+    decoded UTF-8 cannot hold a surrogate, so only bodies with an escape are walked.
     """
     try:
-        document = _DECODER.decode(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        document = _DECODER.decode(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return Invalid(INVALID_JSON)
     if not isinstance(document, dict):
         return Invalid(NOT_AN_OBJECT)
-    if _SURROGATE_ESCAPE.search(raw) and _has_unpaired_surrogate(document):
-        return Invalid(UNPAIRED_SURROGATE)
+    if "\\u" in text and _has_lone_surrogate(document):
+        return Invalid(LONE_SURROGATE)
     return document
 
 
-def _is_public_host(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        # A DNS name with a dot: `localhost` and bare names are not public.
-        return len(host) <= _MAX_HOST_CHARS and "." in host and bool(_DNS_NAME.fullmatch(host))
-    return address.is_global
-
-
 def _is_https_url(value: str) -> bool:
-    """A public HTTPS URL (API-FACTS 5.1): the service's servers must reach it."""
-    # Printable ASCII only: no whitespace, controls or look-alike characters.
-    if not value.startswith("https://") or not _PRINTABLE_ASCII.fullmatch(value):
+    """A public HTTPS URL (API-FACTS 5.1): lower-case `https://`, a public host, a port 1-65535.
+
+    RFC 3986 characters only: no whitespace, control or non-ASCII character,
+    no backslash (which browsers read as `/`), and no userinfo (`@`), the old
+    trick of `https://trusted.example@elsewhere.example/`.
+    """
+    if not value.startswith(_HTTPS):
         return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port outside 0-65535
-    except ValueError:
+    end = _AUTHORITY_END.search(value, len(_HTTPS))
+    authority_end = end.start() if end else len(value)
+    if authority_end - len(_HTTPS) > _MAX_AUTHORITY_CHARS:
         return False
-    host = parts.hostname
-    # No userinfo (`https://trusted.com@evil.example/`), no port 0, a public host.
-    return (
-        host is not None and "@" not in parts.netloc and parts.port != 0 and _is_public_host(host)
-    )
+    match = _AUTHORITY.fullmatch(value, len(_HTTPS), authority_end)
+    if match is None:
+        return False
+    if (
+        _NOT_PATH_CHAR.search(value, authority_end)
+        or _BAD_PERCENT.search(value, authority_end)
+        or value.count("#") > 1
+    ):
+        return False
+    host, port = match["host"], match["port"]
+    if port is not None and not 1 <= int(port) <= _MAX_PORT:
+        return False
+    if host.startswith("["):
+        try:
+            return ipaddress.IPv6Address(host[1:-1]).is_global
+        except ValueError:
+            return False
+    name = host.rstrip(".")
+    if len(name) > _MAX_HOST_CHARS:
+        return False
+    if name.rsplit(".", 1)[-1].isdigit():
+        # All-numeric last label: an IPv4 address or nothing (WHATWG URL).
+        try:
+            return ipaddress.IPv4Address(name).is_global
+        except ValueError:
+            return False
+    # Public: the service's servers must reach it (API-FACTS 5.1), so no loopback,
+    # private or link-local address above, and no single-label name such as localhost.
+    return "." in name
 
 
 def _check_prompt(body: dict[str, JSON], *, mode: Mode, max_chars: int) -> str | Invalid:
@@ -189,7 +217,8 @@ def _check_image_url(body: dict[str, JSON]) -> str | Invalid:
     return image_url
 
 
-def _check_duration(body: dict[str, JSON]) -> int | Invalid:
+def check_duration(body: dict[str, JSON]) -> int | Invalid:
+    """The `duration` field, default filled in, or the 400 for it."""
     duration = body.get("duration", DURATION_DEFAULT)
     low, high = DURATION_RANGE
     # bool is an int in Python but not a number in JSON; 5.0 is an integer in
@@ -224,7 +253,7 @@ def validate_generation(
         if not isinstance(value, str) or value not in field.allowed:
             return Invalid(ENUM_INVALID.format(name=field.name, allowed=", ".join(field.allowed)))
         values[field.name] = value
-    duration = _check_duration(body)
+    duration = check_duration(body)
     if isinstance(duration, Invalid):
         return duration
     aspect_ratio = body.get("aspect_ratio", ASPECT_DEFAULT)

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from nbkit.mock.validation import GenerationRequest, Invalid, parse_body, validate_generation
+from nbkit.mock.validation import (
+    LONE_SURROGATE,
+    GenerationRequest,
+    Invalid,
+    parse_body,
+    validate_generation,
+)
 from nbkit.mock.videos import Mode
 from nbkit.types import JSON
 
@@ -95,10 +101,85 @@ def test_prompt_of_exactly_the_limit_is_accepted() -> None:
         (b"[" * 100_000, "Invalid JSON body"),
         (b"[]", "Request body must be a JSON object"),
         (b'"prompt"', "Request body must be a JSON object"),
+        (b'{"prompt": "a\\ud800"}', LONE_SURROGATE),
+        (b'{"prompt": "\\udfff\\ud800"}', LONE_SURROGATE),
+        (b'{"x": [{"\\udc00": 1}], "prompt": "p"}', LONE_SURROGATE),
     ],
-    ids=["empty", "truncated", "not-utf8", "nan", "deep", "array", "string"],
+    ids=[
+        "empty",
+        "truncated",
+        "not-utf8",
+        "nan",
+        "deep",
+        "array",
+        "string",
+        "lone-high",
+        "reversed-pair",
+        "in-a-nested-key",
+    ],
 )
 def test_unparseable_body_is_invalid(raw: bytes, message: str) -> None:
     result = parse_body(raw)
     assert isinstance(result, Invalid)
     assert result.message == message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"prompt": "\\ud83d\\ude00"}', b'{"prompt": "\\\\ud800"}'],
+    ids=["surrogate-pair", "escaped-backslash"],
+)
+def test_paired_or_escaped_surrogates_are_text(raw: bytes) -> None:
+    assert isinstance(parse_body(raw), dict)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://e.com",
+        "https://e.com:1/a?b=c#d",
+        "https://e.com:65535/",
+        "https://a_b.e-x.com./%20x",
+        "https://93.184.216.34/a.jpg",
+        "https://[2606:4700::1111]:8443/a.jpg",
+        "https://e.com/a@b?c/?d#e?",
+    ],
+)
+def test_real_https_urls_are_taken(url: str) -> None:
+    body: dict[str, JSON] = {"image_url": url}
+    assert isinstance(
+        validate_generation(body, mode=Mode.IMAGE, prompt_max_chars=9), GenerationRequest
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://e.com:0/",
+        "https://e.com:65536/",
+        "https://e.com:/",
+        "https://e.com:+443/",
+        "https://user@e.com/",
+        "https://e.com\\@evil.com/",
+        "https://e.com/a\x00",
+        "https://e.com/a\x7f",
+        "https://e.com/a\u2028",
+        "https://\u0435.com/",
+        "https://e.com/%zz",
+        "https://e.com/#a#b",
+        "https://e.com/[x]",
+        "https://[zz]/",
+        "https://1.2.3.999/",
+        "https://localhost/a.jpg",
+        "https://intranet/a.jpg",
+        "https://10.0.0.8/a.jpg",
+        "https://169.254.169.254/latest",
+        "https://[::1]/a.jpg",
+        "https://" + "a" * 64 + ".com/",
+        "https://" + "a." * 200 + "com/",
+    ],
+)
+def test_malformed_https_urls_are_refused(url: str) -> None:
+    body: dict[str, JSON] = {"image_url": url}
+    result = validate_generation(body, mode=Mode.IMAGE, prompt_max_chars=9)
+    assert result == Invalid('Field "image_url" must be a public HTTPS URL')
