@@ -1,12 +1,20 @@
-"""Read the contract and its schemas, and resolve every `$ref` once, with `referencing`."""
+"""Read the contract and its schemas safely, and resolve every `$ref` once, with `referencing`.
+
+Every document nbkit reads (contracts, schemas, tables, cassettes) may come from
+an attacker, so this module is the one door: only regular files, under the
+document's root, of bounded size; YAML parsed safely with bounded alias
+expansion and nesting depth; `$ref`s to local files only, never the network.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable, Mapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import yaml
@@ -23,10 +31,20 @@ __all__ = [
     "CONTRACTS_DIR",
     "CONTRACT_FILE",
     "HISTORY_DIR",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_REF_CHAIN",
+    "MAX_RESOLVED_NODES",
     "SCHEMAS_DIR",
     "Retrieve",
+    "contract_root",
     "dereference",
+    "input_error_cause",
+    "local_registry",
+    "local_retriever",
     "parse_document",
+    "read_bytes",
     "read_document",
     "read_file_uri",
 ]
@@ -40,56 +58,239 @@ CONTRACT_FILE: Final = CONTRACTS_DIR / "nanobanana.openapi.yaml"
 AUTH_TABLE_FILE: Final = CONTRACTS_DIR / "auth.yaml"
 CONFLICTS_FILE: Final = CONTRACTS_DIR / "conflicts.yaml"
 
-# libyaml's loader when PyYAML was built with it: ten times faster.
+# Bounds on hostile input. The 2,000-operation benchmark contract is 5 MB,
+# nests 20 levels and inlines to about 2 million containers.
+MAX_FILE_BYTES: Final = 32 * 1024 * 1024
+# Every walker after the parser (the inliner, jsonschema, the diff) recurses,
+# several frames per level, under Python's default limit of 1,000 frames.
+MAX_DEPTH: Final = 64
+# YAML aliases may add this many nodes beyond the ones written out (billion laughs).
+MAX_ALIAS_NODES: Final = 100_000
+# Containers in a contract with every $ref inlined (a $ref fan-out bomb).
+MAX_RESOLVED_NODES: Final = 20_000_000
+# A $ref to a $ref to ...: more files or hops than any real contract needs.
+MAX_REF_CHAIN: Final = 32
+
+# libyaml's loader when PyYAML was built with it: ten times faster. Safe: it
+# builds only plain data (no arbitrary Python objects).
 _LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Reads the document a URI (without fragment) names.
 Retrieve = Callable[[str], JSON]
 
 
-def parse_document(text: str | bytes, *, name: str) -> JSON:
-    """Parse YAML or JSON (YAML is a superset); errors name the document and the line."""
+class _Refusal(InputError):
+    """Raised when input crosses a bound (root, file type, size, depth, aliases, network)."""
+
+
+def contract_root(path: Path) -> Path:
+    """The folder a contract's `$ref`s may reach: the git work tree holding it.
+
+    Outside git, the folder holding `contracts/` when the file sits under one
+    (contracts/ and schemas/ side by side, as nbkit ships them), else the file's folder.
+    """
+    folder = path.resolve().parent
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    for parent in (folder, *folder.parents):
+        if parent.name == "contracts":
+            return parent.parent
+    return folder
+
+
+def read_bytes(path: Path, *, root: Path | None = None, name: str | None = None) -> bytes:
+    """The bytes of a regular file (under `root`, symlinks resolved), at most MAX_FILE_BYTES.
+
+    FIFOs, devices and sockets are refused before and after opening (non-blocking),
+    so that nothing blocks or reads without end.
+    """
+    shown = name or str(path)
+    try:
+        real = path.resolve() if root is not None else path
+        if root is not None and not real.is_relative_to(root.resolve()):
+            raise _Refusal(f"{shown}: outside the contract's root {root}; refused")
+        _require_regular(os.stat(real), shown)
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            _require_regular(os.fstat(file.fileno()), shown)
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"{shown}: cannot read ({err.strerror or err})") from err
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refusal(f"{shown}: larger than {MAX_FILE_BYTES // 2**20} MiB; refused")
+    return data
+
+
+def _require_regular(status: os.stat_result, shown: str) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise _Refusal(f"{shown}: not a regular file (a FIFO, device or folder); refused")
+    if status.st_size > MAX_FILE_BYTES:
+        raise _Refusal(f"{shown}: larger than {MAX_FILE_BYTES // 2**20} MiB; refused")
+
+
+def parse_document(text: str | bytes, *, name: str, fix: str = "") -> JSON:
+    """Parse YAML or JSON (YAML is a superset) within the bounds; errors name the document.
+
+    With `fix` (a cassette's "re-record it"), a syntax error says only the line, then the fix.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise _Refusal(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; refused")
     if text.lstrip()[:1] in ("{", b"{"):
         # JSON is YAML too, but json parses it fifty times faster.
         try:
-            return json.loads(text)
+            document = json.loads(text)
+        except RecursionError as err:
+            raise _too_deep(name) from err
         except ValueError:
             pass  # let the YAML parser say where it is wrong
+        else:
+            _check_depth(document, name)
+            return document
+    loader = _LOADER(text)
     try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node, name)
         # YAML 1.1 turns unquoted `on`/`yes` into booleans; the contract quotes them.
-        return yaml.load(text, Loader=_LOADER)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
+        if fix:
+            where = f" (line {mark.line + 1})" if mark else ""
+            raise InputError(f"{name}: not valid YAML{where}; {fix}") from err
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         raise InputError(f"{name}: not valid YAML or JSON ({where}: {err.problem})") from err
     except yaml.YAMLError as err:
         raise InputError(f"{name}: not valid YAML or JSON ({err})") from err
+    except RecursionError as err:
+        raise _too_deep(name) from err
+    finally:
+        loader.dispose()
 
 
-def read_document(path: Path) -> JSON:
-    """Read one YAML or JSON file."""
-    try:
-        text = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from err
-    return parse_document(text, name=str(path))
+def _too_deep(name: str) -> InputError:
+    return _Refusal(f"{name}: nested deeper than {MAX_DEPTH} levels; refused")
+
+
+def _check_depth(document: JSON, name: str) -> None:
+    """Refuse parsed JSON nested deeper than MAX_DEPTH (iteratively: no recursion to overflow)."""
+    stack: list[tuple[JSON, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if type(node) is dict else node
+        for child in children:
+            if type(child) is dict or type(child) is list:
+                if depth >= MAX_DEPTH:
+                    raise _too_deep(name)
+                stack.append((child, depth + 1))
+
+
+def _check_graph(root: yaml.Node, name: str) -> None:
+    """Refuse a YAML node graph nested too deep or whose aliases expand too far.
+
+    Aliases share nodes, so the graph is small while its expansion (what every
+    later walk visits) may be huge: count the expansion with each node visited once.
+    """
+    expanded: dict[int, int] = {}  # id(node) -> containers in its expansion
+    on_path: set[int] = set()
+    # (node, children still to visit); the stack is the path from the root.
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
+    on_path.add(id(root))
+    distinct = 1
+    while stack:
+        node, pending = stack[-1]
+        if pending:
+            child = pending.pop()
+            key = id(child)
+            if key in expanded or not isinstance(child, yaml.CollectionNode):
+                continue
+            if key in on_path:
+                raise _Refusal(f"{name}: a YAML alias refers to itself; refused")
+            if len(stack) >= MAX_DEPTH:
+                raise _too_deep(name)
+            distinct += 1
+            on_path.add(key)
+            stack.append((child, _children(child)))
+            continue
+        stack.pop()
+        on_path.discard(id(node))
+        expanded[id(node)] = 1 + sum(
+            expanded[id(c)] for c in _all_children(node) if isinstance(c, yaml.CollectionNode)
+        )
+    if expanded[id(root)] - distinct > MAX_ALIAS_NODES:
+        raise _Refusal(
+            f"{name}: YAML aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes; refused"
+        )
+
+
+def _all_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    return [child for child in _all_children(node) if isinstance(child, yaml.CollectionNode)]
+
+
+def read_document(path: Path, *, root: Path | None = None, name: str | None = None) -> JSON:
+    """Read one YAML or JSON file; with `root`, only a regular file under it."""
+    return parse_document(read_bytes(path, root=root, name=name), name=name or str(path))
+
+
+def local_retriever(root: Path) -> Retrieve:
+    """A `Retrieve` that reads local files under `root` and refuses every other URI."""
+
+    def retrieve(uri: str) -> JSON:
+        return read_document(_local_path(uri), root=root)
+
+    return retrieve
 
 
 def read_file_uri(uri: str) -> JSON:
-    """The default `Retrieve`: documents on the local file system."""
+    """Read a `file:` URI (any local file); every other scheme is refused."""
+    return read_document(_local_path(uri))
+
+
+def _local_path(uri: str) -> Path:
     parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        raise InputError(f"{uri}: only local files can be referenced")
-    return read_document(Path(unquote(parsed.path)))
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        # Never the network: a contract from a pull request must not make nbkit
+        # send requests (to internal hosts, or to tell an attacker it ran).
+        raise _Refusal(f"{uri}: only local files can be referenced (nbkit reads no network)")
+    return Path(unquote(parsed.path))
 
 
-def dereference(document: JSON, *, base_uri: str, retrieve: Retrieve = read_file_uri) -> JSON:
+def local_registry(root: Path) -> Registry[JSON]:
+    """A `referencing` registry (for jsonschema) that reads only local files under `root`.
+
+    jsonschema's default registry fetches http(s) refs; this one never does.
+    """
+    retrieve = local_retriever(root)
+
+    def load(uri: str) -> Resource[JSON]:
+        return Resource.from_contents(retrieve(uri), default_specification=DRAFT202012)
+
+    return Registry(retrieve=load)  # type: ignore[call-arg]
+
+
+def dereference(
+    document: JSON, *, base_uri: str, retrieve: Retrieve | None = None, root: Path | None = None
+) -> JSON:
     """A copy of `document` with every `$ref` replaced by what it points at.
 
     Refs may point into other files (relative to `base_uri`), which `retrieve`
-    reads. A ref that points back into its own ancestors is left as it is, so
-    recursive schemas stay finite. Sibling keywords of a `$ref` are kept.
+    reads: by default local files under `root` (default: `contract_root` of the
+    base file), never the network. A ref that points back into its own
+    ancestors is left as it is, so recursive schemas stay finite. Sibling
+    keywords of a `$ref` are kept.
     """
+    if retrieve is None:
+        retrieve = local_retriever(root or contract_root(_local_path(base_uri)))
     documents: dict[str, JSON] = {base_uri: document}
 
     def load(uri: str) -> Resource[JSON]:
@@ -99,7 +300,7 @@ def dereference(document: JSON, *, base_uri: str, retrieve: Retrieve = read_file
 
     registry: Registry[JSON] = Registry(retrieve=load)  # type: ignore[call-arg]
     registry = registry.with_resource(base_uri, load(base_uri))
-    return _Inliner(registry).inline(document, base_uri, "", (base_uri,))
+    return _Inliner(registry).inline(document, base_uri, "", (base_uri,), 1)
 
 
 class _Inliner:
@@ -108,48 +309,109 @@ class _Inliner:
     def __init__(self, registry: Registry[JSON]) -> None:
         self._registry = registry
         # A ref reached again along the same chain of refs inlines to the same
-        # value: reuse it (big contracts point at a few components thousands of times).
-        self._done: dict[tuple[str, tuple[str, ...]], JSON] = {}
+        # value: reuse it (big contracts point at a few components thousands of
+        # times), with the containers it holds, which later walks all visit.
+        self._done: dict[tuple[str, tuple[str, ...]], tuple[JSON, int, int]] = {}
+        self._containers = 0
+        # The deepest level reached so far, to know how deep a reused value goes.
+        self._deepest = 0
 
-    def inline(self, node: JSON, uri: str, pointer: str, active: tuple[str, ...]) -> JSON:
+    def inline(
+        self, node: JSON, uri: str, pointer: str, active: tuple[str, ...], depth: int
+    ) -> JSON:
         # Exact type checks and a lazily built pointer: this walk visits every node.
         kind = type(node)
-        if kind is list:
-            return [self.inline(item, uri, f"{pointer}/{i}", active) for i, item in enumerate(node)]
-        if kind is not dict and not isinstance(node, Mapping):
+        if kind is not list and kind is not dict and not isinstance(node, Mapping):
             return node
+        self._containers += 1
+        if depth > self._deepest:
+            self._deepest = depth
+            if depth > MAX_DEPTH:
+                self._refuse(uri, pointer, f"nested deeper than {MAX_DEPTH} levels")
+        if self._containers > MAX_RESOLVED_NODES:
+            self._refuse(uri, pointer, f"larger than {MAX_RESOLVED_NODES:,} containers")
+        if kind is list:
+            return [
+                self.inline(item, uri, f"{pointer}/{i}", active, depth + 1)
+                for i, item in enumerate(node)
+            ]
         ref = node.get("$ref")
         if type(ref) is not str:
             return {
-                key: self._child(value, uri, pointer, key, active) for key, value in node.items()
+                key: self._child(value, uri, pointer, key, active, depth)
+                for key, value in node.items()
             }
         target = urljoin(uri, ref).removesuffix("#")
         if target in active:
             return dict(node)
         done = self._done.get((target, active))
         if done is None:
-            try:
-                resolved = self._registry.resolver(uri).lookup(ref)
-            except Unresolvable as err:
-                raise InputError(f"{_display(uri)}#{pointer}: cannot resolve $ref {ref!r}") from err
-            target_uri, fragment = urldefrag(target)
-            done = self.inline(resolved.contents, target_uri, fragment, (*active, target))
+            done = self._resolve(ref, target, uri, pointer, active, depth)
             self._done[(target, active)] = done
-        if len(node) == 1 or not isinstance(done, Mapping):
-            return done
+        else:
+            self._containers += done[1]
+            if depth + done[2] > MAX_DEPTH:
+                self._refuse(uri, pointer, f"nested deeper than {MAX_DEPTH} levels")
+            if self._containers > MAX_RESOLVED_NODES:
+                self._refuse(uri, pointer, f"larger than {MAX_RESOLVED_NODES:,} containers")
+        value = done[0]
+        if len(node) == 1 or not isinstance(value, Mapping):
+            return value
         siblings = {
-            key: self._child(value, uri, pointer, key, active)
-            for key, value in node.items()
+            key: self._child(item, uri, pointer, key, active, depth)
+            for key, item in node.items()
             if key != "$ref"
         }
-        return {**done, **siblings}
+        return {**value, **siblings}
+
+    @staticmethod
+    def _refuse(uri: str, pointer: str, what: str) -> NoReturn:
+        raise InputError(f"{_display(uri)}#{pointer}: with its $refs inlined, {what}; refused")
+
+    def _resolve(
+        self, ref: str, target: str, uri: str, pointer: str, active: tuple[str, ...], depth: int
+    ) -> tuple[JSON, int, int]:
+        where = f"{_display(uri)}#{pointer}"
+        if len(active) > MAX_REF_CHAIN:
+            raise InputError(f"{where}: $ref chain longer than {MAX_REF_CHAIN} hops; refused")
+        try:
+            resolved = self._registry.resolver(uri).lookup(ref)
+        except Unresolvable as err:
+            cause = input_error_cause(err)
+            if isinstance(cause, _Refusal):
+                raise InputError(f"{where}: $ref {ref!r} refused: {cause}") from err
+            raise InputError(f"{where}: cannot resolve $ref {ref!r}") from err
+        target_uri, fragment = urldefrag(target)
+        before, deepest = self._containers, self._deepest
+        self._deepest = depth
+        value = self.inline(resolved.contents, target_uri, fragment, (*active, target), depth)
+        height = self._deepest - depth
+        self._deepest = max(deepest, self._deepest)
+        return value, self._containers - before, height
 
     def _child(
-        self, value: JSON, uri: str, pointer: str, key: object, active: tuple[str, ...]
+        self,
+        value: JSON,
+        uri: str,
+        pointer: str,
+        key: object,
+        active: tuple[str, ...],
+        depth: int,
     ) -> JSON:
         if type(value) is str or type(value) is int or value is None:
             return value
-        return self.inline(value, uri, f"{pointer}/{_escape(key)}", active)
+        return self.inline(value, uri, f"{pointer}/{_escape(key)}", active, depth + 1)
+
+
+def input_error_cause(err: BaseException) -> InputError | None:
+    """The InputError (a refused or unreadable file) behind a library's error, if any.
+
+    `referencing` wraps what a retriever raises twice (Unretrievable, then Unresolvable).
+    """
+    cause = err.__cause__
+    while cause is not None and not isinstance(cause, InputError):
+        cause = cause.__cause__
+    return cause
 
 
 def _escape(key: object) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nbkit.contract import CONTRACT_FILE, dereference, read_document
+from nbkit.contract.load import MAX_ALIAS_NODES, MAX_DEPTH, parse_document
 from nbkit.contract.openapi import load_openapi, operations
 from nbkit.errors import InputError
 
@@ -59,3 +62,44 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
 def test_contract_file_ships_with_the_package() -> None:
     assert CONTRACT_FILE.is_file()
+
+
+def _laughs(width: int, levels: int) -> str:
+    lines = ["l0: &l0 [x]"]
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * width)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _expanded(width: int, levels: int) -> int:
+    # Containers in the expansion of l0..l{levels}, plus the top mapping.
+    return 1 + sum(sum(width**k for k in range(level + 1)) for level in range(levels + 1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(width=st.integers(1, 12), levels=st.integers(0, 12))
+def test_alias_expansion_is_bounded(width: int, levels: int) -> None:
+    distinct = levels + 2
+    text = _laughs(width, levels)
+    if _expanded(width, levels) - distinct > MAX_ALIAS_NODES:
+        with pytest.raises(InputError, match="aliases expand to more than"):
+            parse_document(text, name="bomb.yaml")
+    else:
+        document = parse_document(text, name="bomb.yaml")
+        assert document[f"l{levels}"] == document[f"l{levels}"]
+
+
+@given(depth=st.integers(1, 3 * MAX_DEPTH), flow=st.booleans())
+def test_nesting_deeper_than_the_bound_is_refused(depth: int, flow: bool) -> None:
+    text = "[" * depth + "]" * depth if flow else '{"a": ' * depth + "1" + "}" * depth
+    if depth > MAX_DEPTH:
+        with pytest.raises(InputError, match="nested deeper than"):
+            parse_document(text, name="deep.json")
+    else:
+        parse_document(text, name="deep.json")
+        parse_document(text.replace('"a"', "a"), name="deep.yaml")  # as YAML flow
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(InputError, match="refers to itself"):
+        parse_document("a: &a [*a]\n", name="loop.yaml")
