@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from importlib.resources import files
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Final, NoReturn
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
-import yaml
+import yaml_rs
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -64,16 +65,23 @@ MAX_FILE_BYTES: Final = 32 * 1024 * 1024
 # Every walker after the parser (the inliner, jsonschema, the diff) recurses,
 # several frames per level, under Python's default limit of 1,000 frames.
 MAX_DEPTH: Final = 64
-# YAML aliases may add this many nodes beyond the ones written out (billion laughs).
+# Parse events YAML aliases may replay in all (billion laughs: refused in milliseconds).
 MAX_ALIAS_NODES: Final = 100_000
 # Containers in a contract with every $ref inlined (a $ref fan-out bomb).
 MAX_RESOLVED_NODES: Final = 20_000_000
 # A $ref to a $ref to ...: more files or hops than any real contract needs.
 MAX_REF_CHAIN: Final = 32
 
-# libyaml's loader when PyYAML was built with it: ten times faster. Safe: it
-# builds only plain data (no arbitrary Python objects).
-_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# yaml-rs counts every event an alias replays; past the bound it stops (billion laughs).
+_ALIAS_LIMITS: Final = yaml_rs.AliasLimits(
+    max_total_replayed_events=MAX_ALIAS_NODES, max_replay_stack_depth=MAX_DEPTH
+)
+# Where yaml-rs says a syntax error is.
+_PLACE: Final = re.compile(r"line (\d+), column (\d+)")
+# YAML 1.1's merge key, a plain key in YAML 1.2.
+_MERGE_KEY: Final = "<<"
+# A YAML document marker: `---` or `...` at the start of a line.
+_MARKER: Final = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
 
 # Reads the document a URI (without fragment) names.
 Retrieve = Callable[[str], JSON]
@@ -137,7 +145,7 @@ def parse_document(text: str | bytes, *, name: str, fix: str = "") -> JSON:
     if len(text) > MAX_FILE_BYTES:
         raise _Refusal(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; refused")
     if text.lstrip()[:1] in ("{", b"{"):
-        # JSON is YAML too, but json parses it fifty times faster.
+        # JSON is YAML too, but json parses it faster still.
         try:
             document = json.loads(text)
         except RecursionError as err:
@@ -147,94 +155,94 @@ def parse_document(text: str | bytes, *, name: str, fix: str = "") -> JSON:
         else:
             _check_depth(document, name)
             return document
-    loader = _LOADER(text)
+    document = _parse_yaml(_decode(text, name), name, fix)
+    _check_depth(document, name, yaml=True)
+    return document
+
+
+def _decode(text: str | bytes, name: str) -> str:
+    if isinstance(text, str):
+        return text.removeprefix("\ufeff")
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_graph(node, name)
-        # YAML 1.1 turns unquoted `on`/`yes` into booleans; the contract quotes them.
-        return loader.construct_document(node)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
+        return text.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name}: not UTF-8 (byte {err.start}: {err.reason})") from err
+
+
+def _parse_yaml(text: str, name: str, fix: str) -> JSON:
+    """YAML 1.2 (core schema) by yaml-rs: plain data only, aliases replayed within a bound.
+
+    Tags build nothing (`!!python/...` is ignored), and duplicate keys are an
+    error (a reviewer reads the first, a last-wins parser would use the other).
+    """
+    try:
+        document = yaml_rs.loads(
+            text,
+            parse_datetime=False,  # dates stay strings, as in JSON
+            alias_limits=_ALIAS_LIMITS,
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
+    except yaml_rs.YAMLDecodeError as err:
+        message = str(err)
+        problem = message.strip().splitlines()[-1] if message.strip() else "syntax error"
+        if "alias replay limit" in message:
+            raise _Refusal(
+                f"{name}: YAML aliases expand to more than {MAX_ALIAS_NODES:,} events; refused"
+            ) from err
+        place = _PLACE.search(message)
         if fix:
-            where = f" (line {mark.line + 1})" if mark else ""
+            where = f" (line {place[1]})" if place else ""
             raise InputError(f"{name}: not valid YAML{where}; {fix}") from err
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise InputError(f"{name}: not valid YAML or JSON ({where}: {err.problem})") from err
-    except yaml.YAMLError as err:
-        raise InputError(f"{name}: not valid YAML or JSON ({err})") from err
+        where = f"line {place[1]}, column {place[2]}: " if place else ""
+        raise InputError(f"{name}: not valid YAML or JSON ({where}{problem})") from err
     except RecursionError as err:
         raise _too_deep(name) from err
-    finally:
-        loader.dispose()
+    if type(document) is list and _is_stream(text):
+        # yaml-rs returns a stream of several documents as a list of them.
+        raise InputError(f"{name}: holds more than one YAML document; keep one")
+    return document
+
+
+def _is_stream(text: str) -> bool:
+    """Whether a document marker follows content: more than one document, or an end marker."""
+    markers = list(_MARKER.finditer(text))
+    if len(markers) > 1:
+        return True
+    if not markers:
+        return False
+    before = text[: markers[0].start()]
+    return any(
+        line.strip() and not line.lstrip().startswith(("#", "%")) for line in before.splitlines()
+    )
 
 
 def _too_deep(name: str) -> InputError:
     return _Refusal(f"{name}: nested deeper than {MAX_DEPTH} levels; refused")
 
 
-def _check_depth(document: JSON, name: str) -> None:
-    """Refuse parsed JSON nested deeper than MAX_DEPTH (iteratively: no recursion to overflow)."""
-    stack: list[tuple[JSON, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if type(node) is dict else node
-        for child in children:
-            if type(child) is dict or type(child) is list:
-                if depth >= MAX_DEPTH:
-                    raise _too_deep(name)
-                stack.append((child, depth + 1))
+def _check_depth(document: JSON, name: str, *, yaml: bool = False) -> None:
+    """Refuse data nested deeper than MAX_DEPTH (level by level: no recursion to overflow).
 
-
-def _check_graph(root: yaml.Node, name: str) -> None:
-    """Refuse a YAML node graph nested too deep or whose aliases expand too far.
-
-    Aliases share nodes, so the graph is small while its expansion (what every
-    later walk visits) may be huge: count the expansion with each node visited once.
+    With `yaml`, refuse a merge key (`<<`) too: YAML 1.1 merged it, YAML 1.2 (what
+    yaml-rs reads) makes it a plain key, so the keys it was meant to add would vanish.
     """
-    expanded: dict[int, int] = {}  # id(node) -> containers in its expansion
-    on_path: set[int] = set()
-    # (node, children still to visit); the stack is the path from the root.
-    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
-    on_path.add(id(root))
-    distinct = 1
-    while stack:
-        node, pending = stack[-1]
-        if pending:
-            child = pending.pop()
-            key = id(child)
-            if key in expanded or not isinstance(child, yaml.CollectionNode):
-                continue
-            if key in on_path:
-                raise _Refusal(f"{name}: a YAML alias refers to itself; refused")
-            if len(stack) >= MAX_DEPTH:
-                raise _too_deep(name)
-            distinct += 1
-            on_path.add(key)
-            stack.append((child, _children(child)))
-            continue
-        stack.pop()
-        on_path.discard(id(node))
-        expanded[id(node)] = 1 + sum(
-            expanded[id(c)] for c in _all_children(node) if isinstance(c, yaml.CollectionNode)
-        )
-    if expanded[id(root)] - distinct > MAX_ALIAS_NODES:
-        raise _Refusal(
-            f"{name}: YAML aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes; refused"
-        )
-
-
-def _all_children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    return [child for child in _all_children(node) if isinstance(child, yaml.CollectionNode)]
+    level = [document] if type(document) is dict or type(document) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise _too_deep(name)
+        below = []
+        for node in level:
+            if yaml and type(node) is dict and _MERGE_KEY in node:
+                raise InputError(
+                    f"{name}: uses a YAML merge key (<<), which YAML 1.2 does not have; "
+                    "write the keys out"
+                )
+            for child in node.values() if type(node) is dict else node:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
+        level = below
 
 
 def read_document(path: Path, *, root: Path | None = None, name: str | None = None) -> JSON:
