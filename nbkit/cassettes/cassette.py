@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
-import yaml
-
 from nbkit.cassettes.scenarios import AuthMethod, Role
 from nbkit.cassettes.scrub import role_of
+from nbkit.contract.load import parse_document, read_bytes
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
@@ -84,7 +83,9 @@ def cassette_files(root: Path) -> tuple[Path, ...]:
         return (root,)
     if not root.is_dir():
         raise InputError(f"{root}: no such cassette folder")
-    found = tuple(sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
+    # Not only regular files: a FIFO or device named *.yaml is refused by
+    # load_cassette with an error rather than skipped in silence.
+    found = tuple(sorted(p for p in root.rglob("*") if p.suffix in SUFFIXES and not p.is_dir()))
     if not found:
         raise InputError(
             f"{root}: no cassettes (*.yaml) in it; record some with `nbkit cassettes record`"
@@ -93,19 +94,18 @@ def cassette_files(root: Path) -> tuple[Path, ...]:
 
 
 def load_cassette(path: Path, *, name: str | None = None) -> tuple[Interaction, ...]:
-    """The interactions of a cassette file; InputError naming the file (and interaction) if bad."""
+    """The interactions of a cassette file; InputError naming the file (and interaction) if bad.
+
+    A cassette may come from anyone: it is read through the contract's safe
+    loader (a regular file, bounded size, depth and YAML alias expansion).
+    """
     shown = name or str(path)
+    data = read_bytes(path, name=shown)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
         raise InputError(f"{shown}: cannot read the cassette ({err})") from err
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InputError(f"{shown}: not valid YAML{where}; re-record it") from err
-    return parse_cassette(document, shown)
+    return parse_cassette(parse_document(data, name=shown, fix="re-record it"), shown)
 
 
 def parse_cassette(document: JSON, name: str) -> tuple[Interaction, ...]:

@@ -14,7 +14,14 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from nbkit.contract.auth_table import parse_auth_table
-from nbkit.contract.load import CONTRACTS_DIR, dereference, read_document
+from nbkit.contract.load import (
+    CONTRACTS_DIR,
+    dereference,
+    input_error_cause,
+    local_registry,
+    local_retriever,
+    read_document,
+)
 from nbkit.contract.validate import schema_registry, validator_for
 from nbkit.errors import InputError
 from nbkit.types import JSON
@@ -40,12 +47,20 @@ class Tree:
 
     root: Path
     _documents: dict[Path, tuple[JSON, Problem | None]] = field(default_factory=dict)
+    _resolved: dict[Path, tuple[JSON, Problem | None]] = field(default_factory=dict)
 
     def read(self, path: Path) -> tuple[JSON, Problem | None]:
         """The parsed document, or the problem that stopped it."""
         if path not in self._documents:
-            self._documents[path] = _read(path)
+            self._documents[path] = _read(path, self.root)
         return self._documents[path]
+
+    def resolve(self, path: Path) -> tuple[JSON, Problem | None]:
+        """The contract with its $refs inlined, or the problem that stopped it (or its parse)."""
+        if path not in self._resolved:
+            document, problem = self.read(path)
+            self._resolved[path] = (None, problem) if problem else _resolve(path, document, self)
+        return self._resolved[path]
 
     @property
     def contracts(self) -> tuple[Path, ...]:
@@ -120,11 +135,20 @@ def _pointer(parts: object) -> str:
     return "".join(f"/{_escape(part)}" for part in parts)  # type: ignore[attr-defined]
 
 
-def _read(path: Path) -> tuple[JSON, Problem | None]:
+def _read(path: Path, root: Path) -> tuple[JSON, Problem | None]:
     try:
-        return read_document(path), None
+        return read_document(path, root=root), None
     except InputError as err:
         return None, Problem(path, "", str(err).removeprefix(f"{path}: "))
+
+
+def _resolve(path: Path, document: JSON, tree: Tree) -> tuple[JSON, Problem | None]:
+    try:
+        return dereference(document, base_uri=path.as_uri(), root=tree.root), None
+    except InputError as err:
+        file, _, rest = str(err).partition("#")
+        pointer, _, message = rest.partition(": ")
+        return None, Problem(Path(file), pointer, message)
 
 
 def _parses(tree: Tree) -> Iterator[Problem]:
@@ -136,25 +160,48 @@ def _parses(tree: Tree) -> Iterator[Problem]:
 
 def _openapi_valid(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = tree.read(path)
+        document, _ = tree.read(path)
+        _, problem = tree.resolve(path)
         if problem or not isinstance(document, Mapping):
+            # Reported by documents-parse or refs-resolve; a $ref that is refused
+            # (or expands without bound) must not reach the validator's own resolver.
             continue
-        validator = OpenAPIV31SpecValidator(document, base_uri=path.as_uri())
-        for error in validator.iter_errors():
-            yield Problem(path, _pointer(getattr(error, "path", ())), error.message)
+        validator = _local_spec_validator(tree.root)(document, base_uri=path.as_uri())
+        try:
+            for error in validator.iter_errors():
+                yield Problem(path, _pointer(getattr(error, "path", ())), error.message)
+        except (Unresolvable, InputError) as err:
+            # A refused or broken $ref; refs-resolve says which and where.
+            cause = input_error_cause(err) or err
+            yield Problem(path, "", f"cannot be validated: {cause}")
+
+
+class _Handlers(dict[str, Callable[[str], JSON]]):
+    """openapi-spec-validator's `$ref` readers: local files under a root, for every scheme.
+
+    Its default handlers (and its fallback for any scheme it has no handler
+    for) fetch http(s) URLs; this mapping has a handler for every scheme, and
+    the one handler refuses anything but a local file under the root.
+    """
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Callable[[str], JSON]:
+        return self["file"]
+
+
+def _local_spec_validator(root: Path) -> type[OpenAPIV31SpecValidator]:
+    handlers = _Handlers(file=local_retriever(root))
+    return type("LocalSpecValidator", (OpenAPIV31SpecValidator,), {"resolver_handlers": handlers})
 
 
 def _refs_resolve(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = tree.read(path)
-        if problem:
-            continue
-        try:
-            dereference(document, base_uri=path.as_uri())
-        except InputError as err:
-            file, _, rest = str(err).partition("#")
-            pointer, _, message = rest.partition(": ")
-            yield Problem(Path(file), pointer, message)
+        _, parse_problem = tree.read(path)
+        _, problem = tree.resolve(path)
+        if problem and not parse_problem:
+            yield problem
 
 
 def _schemas_valid(tree: Tree) -> Iterator[Problem]:
@@ -179,7 +226,7 @@ def _keywords_known(tree: Tree) -> Iterator[Problem]:
 
 
 def _schema_examples(tree: Tree) -> Iterator[Problem]:
-    registry = schema_registry()
+    registry = schema_registry(tree.root)
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for path in tree.schemas:
         document, problem = tree.read(path)
@@ -220,16 +267,13 @@ def _media_samples(node: JSON, pointer: str) -> Iterator[tuple[str, JSON, JSON]]
 
 def _contract_examples(tree: Tree) -> Iterator[Problem]:
     for path in tree.contracts:
-        document, problem = tree.read(path)
+        resolved, problem = tree.resolve(path)
         if problem:
-            continue
-        try:
-            resolved = dereference(document, base_uri=path.as_uri())
-        except InputError:
-            continue  # reported by refs-resolve
+            continue  # reported by documents-parse or refs-resolve
+        registry = local_registry(tree.root)
         for pointer, sample, schema in _media_samples(resolved, ""):
             validator = Draft202012Validator(
-                schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+                schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
             )
             yield from _validate_sample(validator, sample, path, pointer)
 
@@ -346,7 +390,12 @@ CHECKS: Final = (
 
 
 def run_checks(root: Path = DEFAULT_ROOT) -> list[tuple[Check, list[Problem]]]:
-    """Run every check on the tree under `root`; each check's problems, in table order."""
+    """Run every check on the tree under `root`; each check's problems, in table order.
+
+    Every file is read as hostile input: only regular files under `root`, and
+    no `$ref` is followed outside it or to the network.
+    """
+    root = root.resolve()
     tree = Tree(root)
     if not (root / "contracts").is_dir() or not (root / "schemas").is_dir():
         raise InputError(f"{root}: has no contracts/ and schemas/ folders")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing import Registry
 
-from nbkit.contract.load import SCHEMAS_DIR, read_document, read_file_uri
+from nbkit.contract.load import SCHEMAS_DIR, contract_root, local_registry, read_document
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
@@ -39,13 +39,13 @@ def schema(name: str) -> JSON:
     return read_document(path)
 
 
-def schema_registry() -> Registry[JSON]:
-    """A registry that reads schema files by their file URIs when first referenced."""
+def schema_registry(root: Path | None = None) -> Registry[JSON]:
+    """A registry that reads schema files under `root` by their file URIs when first referenced.
 
-    def retrieve(uri: str) -> Resource[JSON]:
-        return Resource.from_contents(read_file_uri(uri), default_specification=DRAFT202012)
-
-    return Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    `root` defaults to the root of the schemas nbkit ships; nothing outside it,
+    and nothing from the network, is read.
+    """
+    return local_registry(root or contract_root(SCHEMAS_DIR / "api-key.json"))
 
 
 def validator_for(uri: str, registry: Registry[JSON]) -> Draft202012Validator:

@@ -17,11 +17,13 @@ from urllib.parse import quote, unquote, urljoin, urlparse
 
 from nbkit.contract.load import (
     AUTH_TABLE_FILE,
+    MAX_FILE_BYTES,
     Retrieve,
+    contract_root,
     dereference,
+    local_retriever,
     parse_document,
     read_document,
-    read_file_uri,
 )
 from nbkit.errors import InputError
 from nbkit.types import JSON
@@ -63,14 +65,22 @@ def read_side(spec: str, *, cwd: Path | None = None) -> Snapshot:
 
 
 def read_file(path: Path, *, auth_path: Path | None = None) -> Snapshot:
-    """A contract on disk; `auth_path` defaults to the auth.yaml beside it, if any."""
+    """A contract on disk; `auth_path` defaults to the auth.yaml beside it, if any.
+
+    Its `$ref`s reach only regular files under its `contract_root`, never the network.
+    """
     document = read_document(path)
     _require_openapi(document, str(path))
     base_uri = path.resolve().as_uri()
-    resolved = dereference(document, base_uri=base_uri)
+    root = contract_root(path)
+    resolved = dereference(document, base_uri=base_uri, root=root)
     auth_file = auth_path or path.parent / AUTH_TABLE_NAME
-    auth = _require_table(read_document(auth_file), str(auth_file)) if auth_file.is_file() else None
-    key_schema, key_pointer = _key_schema(resolved, base_uri, read_file_uri)
+    auth = None
+    if auth_path is not None or auth_file.exists():
+        # Beside the contract, it is as untrusted as the contract: under its root only.
+        table = read_document(auth_file, root=None if auth_path else root, name=str(auth_file))
+        auth = _require_table(table, str(auth_file))
+    key_schema, key_pointer = _key_schema(resolved, base_uri, local_retriever(root))
     return Snapshot(str(path), resolved, auth, key_schema, key_pointer)
 
 
@@ -86,17 +96,15 @@ def read_revision(ref: str, path: str, *, cwd: Path) -> Snapshot:
         cwd=cwd,
         what=f"{ref}: no such git revision",
     )
-    document = parse_document(
-        _git(["cat-file", "blob", name], cwd=cwd, what=f"{name}: not in git"), name=name
-    )
+    document = parse_document(_blob(ref, path, cwd=cwd), name=name)
     _require_openapi(document, name)
 
     def retrieve(uri: str) -> JSON:
-        inner = unquote(urlparse(uri).path).lstrip("/")
-        blob = _git(
-            ["cat-file", "blob", f"{ref}:{inner}"], cwd=cwd, what=f"{ref}:{inner}: not in git"
-        )
-        return parse_document(blob, name=f"{ref}:{inner}")
+        parsed = urlparse(uri)
+        if parsed.scheme != "file" or parsed.netloc:
+            raise InputError(f"{uri}: only files of the revision can be referenced (no network)")
+        inner = unquote(parsed.path).lstrip("/")
+        return parse_document(_blob(ref, inner, cwd=cwd), name=f"{ref}:{inner}")
 
     base_uri = "file:///" + quote(path)
     try:
@@ -106,7 +114,7 @@ def read_revision(ref: str, path: str, *, cwd: Path) -> Snapshot:
         raise InputError(f"{err} (in revision {ref})") from err
     auth_name = posixpath.join(posixpath.dirname(path), AUTH_TABLE_NAME)
     try:
-        auth_blob = _git(["cat-file", "blob", f"{ref}:{auth_name}"], cwd=cwd)
+        auth_blob = _blob(ref, auth_name, cwd=cwd)
     except InputError:
         auth = None
     else:
@@ -115,6 +123,15 @@ def read_revision(ref: str, path: str, *, cwd: Path) -> Snapshot:
         )
     key_schema, key_pointer = _key_schema(resolved, base_uri, retrieve)
     return Snapshot(name, resolved, auth, key_schema, key_pointer)
+
+
+def _blob(ref: str, path: str, *, cwd: Path) -> bytes:
+    """A file of a revision, refused before reading when it is over MAX_FILE_BYTES."""
+    name = f"{ref}:{path}"
+    size = _git(["cat-file", "-s", name], cwd=cwd, what=f"{name}: not in git")
+    if int(size) > MAX_FILE_BYTES:
+        raise InputError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MiB; refused")
+    return _git(["cat-file", "blob", name], cwd=cwd, what=f"{name}: not in git")
 
 
 def _git(args: list[str], *, cwd: Path, what: str = "git failed") -> bytes:
