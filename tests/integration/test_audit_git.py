@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,12 +155,48 @@ def test_staged_with_nothing_staged_is_clean(tmp_path: Path) -> None:
         os.chdir(previous)
 
 
-def test_pre_commit_hook_is_declared() -> None:
+def _hook() -> dict[str, Any]:
     import yaml
 
     hooks = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "nbkit-audit"]
-    assert "--staged" in hook["entry"] and hook["pass_filenames"] is False
+    return dict(hook)
+
+
+def _run_hook(repo: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
+    """The hook as pre-commit runs it: its entry with the file names appended, in the repo."""
+    hook = _hook()
+    argv = shlex.split(hook["entry"]) + (files if hook["pass_filenames"] else [])
+    executable = shutil.which(argv[0])
+    assert executable is not None
+    return subprocess.run(
+        [executable, *argv[1:]], cwd=repo, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.usefixtures("git_env")
+def test_pre_commit_hook_refuses_a_staged_key_and_checks_all_files(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _git(tmp_path, "init", "-q", str(repo))
+    (repo / "clean.py").write_text("x = 1\n")
+    (repo / ".gitignore").write_text("settings.py\n")
+    (repo / "settings.py").write_text(f"KEY = '{new_key()}'\n")
+    _git(repo, "add", "clean.py", ".gitignore")
+    _git(repo, "add", "-f", "settings.py")
+    # A commit: pre-commit passes the staged files.
+    staged = _run_hook(repo, ["clean.py", "settings.py"])
+    assert staged.returncode == 1, staged.stderr
+    assert "settings.py:1" in staged.stdout
+    # `pre-commit run --all-files` after the commit, nothing staged: every tracked file,
+    # the ignored-but-tracked one too.
+    _git(repo, "commit", "-q", "-m", "settings")
+    tracked = _git(repo, "ls-files").split()
+    assert _run_hook(repo, tracked).returncode == 1
+    assert _run_hook(repo, ["clean.py"]).returncode == 0
+
+
+def test_pre_commit_hook_is_declared() -> None:
+    hook = _hook()
     # pre-commit installs the repository without extras: the hook lists the audit's own.
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert hook["additional_dependencies"] == project["project"]["optional-dependencies"]["audit"]
