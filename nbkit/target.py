@@ -17,48 +17,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from nbkit.contract import operations
+from nbkit.contract import KeyRole, operations
+from nbkit.contract.roles import AuthKeys
 from nbkit.errors import UsageError
 
 if TYPE_CHECKING:
     from nbkit.mock import ControlClient
-    from nbkit.strategies import AuthKeys
 
 __all__ = [
-    "KEY_VARIABLES",
-    "VARIABLES",
     "Missing",
     "Target",
     "api_prefix",
     "open_target",
     "target_from_env",
 ]
-
-KeyName = Literal["NB_API_KEY", "NB_API_KEY_NO_PLAN", "NB_API_KEY_INACTIVE", "NB_API_KEY_REVOKED"]
-
-# The target interface of DESIGN.md, in its order.
-VARIABLES: Final = (
-    "NB_BASE_URL",
-    "NB_API_KEY",
-    "NB_API_KEY_NO_PLAN",
-    "NB_API_KEY_INACTIVE",
-    "NB_API_KEY_REVOKED",
-    "NB_CA_BUNDLE",
-    "NB_HTTP_URL",
-    "NB_ALLOW_SPEND",
-)
-
-
-# AuthKeys field -> the variable that gives it.
-KEY_VARIABLES: Final = {
-    "valid": "NB_API_KEY",
-    "no_plan": "NB_API_KEY_NO_PLAN",
-    "inactive": "NB_API_KEY_INACTIVE",
-    "revoked": "NB_API_KEY_REVOKED",
-}
 
 
 class Missing(Exception):
@@ -78,13 +53,13 @@ class Target:
     """The API under test; keys never appear in its repr."""
 
     base_url: str
-    api_key: str | None = field(default=None, repr=False)
-    api_key_no_plan: str | None = field(default=None, repr=False)
-    api_key_inactive: str | None = field(default=None, repr=False)
-    api_key_revoked: str | None = field(default=None, repr=False)
+    # The keys the target gives, by role (each read from the role's NB_* variable).
+    keys: AuthKeys = field(default_factory=AuthKeys)
     ca_bundle: Path | None = None
     http_url: str | None = None
     allow_spend: bool = False
+    # NB_OTHER_VIDEO_ID: a video of the NB_API_KEY_OTHER account (the foreign-video check).
+    other_video_id: str | None = None
     # The embedded mock's control API; None for any other target.
     control: ControlClient | None = field(default=None, repr=False, compare=False)
 
@@ -97,18 +72,6 @@ class Target:
     def can_spend(self) -> bool:
         """Whether checks that generate videos may run (free on the mock, NB_ALLOW_SPEND=1 live)."""
         return self.is_mock or self.allow_spend
-
-    @property
-    def keys(self) -> AuthKeys:
-        """The keys, as the strategies take them."""
-        from nbkit.strategies import AuthKeys
-
-        return AuthKeys(
-            valid=self.api_key,
-            no_plan=self.api_key_no_plan,
-            inactive=self.api_key_inactive,
-            revoked=self.api_key_revoked,
-        )
 
     def url(self, path: str, *, base: str | None = None) -> str:
         """The address of a contract path (`/api/v1/x.php`) on this target (or on `base`)."""
@@ -129,17 +92,19 @@ class Target:
             return ssl.create_default_context()
         return ssl.create_default_context(cafile=str(self.ca_bundle))
 
-    def need(self, name: KeyName) -> str:
-        """The key a variable names; raises `Missing` naming the variable when it is unset."""
-        value = {
-            "NB_API_KEY": self.api_key,
-            "NB_API_KEY_NO_PLAN": self.api_key_no_plan,
-            "NB_API_KEY_INACTIVE": self.api_key_inactive,
-            "NB_API_KEY_REVOKED": self.api_key_revoked,
-        }[name]
+    def need(self, role: KeyRole) -> str:
+        """The key of a role; raises `Missing` naming its variable when it is unset."""
+        value = self.keys.get(role)
         if value is None:
-            raise Missing(f"{name} is not set")
+            raise Missing(f"{role.variable or role} is not set")
         return value
+
+    def need_other_video(self) -> tuple[str, str]:
+        """Another account's key and one of its videos; raises `Missing` when not given."""
+        key = self.need(KeyRole.OTHER_USER)
+        if self.other_video_id is None:
+            raise Missing("NB_OTHER_VIDEO_ID is not set")
+        return key, self.other_video_id
 
     def need_http_url(self) -> str:
         """NB_HTTP_URL; raises `Missing` when it is unset."""
@@ -187,10 +152,8 @@ def target_from_env(env: Mapping[str, str], *, control: ControlClient | None = N
         raise UsageError("NB_ALLOW_SPEND: must be 1 (allow) or 0 (do not)")
     return Target(
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        api_key=_optional(env, "NB_API_KEY"),
-        api_key_no_plan=_optional(env, "NB_API_KEY_NO_PLAN"),
-        api_key_inactive=_optional(env, "NB_API_KEY_INACTIVE"),
-        api_key_revoked=_optional(env, "NB_API_KEY_REVOKED"),
+        keys=AuthKeys.from_env(env),
+        other_video_id=_optional(env, "NB_OTHER_VIDEO_ID"),
         ca_bundle=None if ca is None else Path(ca),
         http_url=_optional(env, "NB_HTTP_URL"),
         allow_spend=spend == "1",

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from nbkit.contract import load_auth_table
+from nbkit.contract import Request, load_auth_table
 from nbkit.errors import TargetError, UsageError
 from nbkit.types import StrEnum
 
@@ -85,7 +85,9 @@ def _context(ca_bundle: str | None) -> ssl.SSLContext:
 
 
 def _ask(url: str, key: bytes, context: ssl.SSLContext, timeout: float) -> KeyStatus:
-    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + key.decode()})
+    # The first documented method: its credential travels in a header, never in the URL.
+    keyed = load_auth_table().methods[0].apply(Request("GET", url), key.decode())
+    request = urllib.request.Request(url, headers=dict(keyed.headers))
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             return status_of(int(response.status), _message(response.read()))

@@ -11,8 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from nbkit.cassettes.scenarios import AuthMethod, Role
-from nbkit.cassettes.scrub import role_of
+from nbkit.cassettes.scenarios import AuthMethod
+from nbkit.contract import KeyRole
+from nbkit.contract.roles import role_of_placeholder
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
@@ -57,12 +58,12 @@ class Interaction:
         return AuthMethod.NONE, None
 
     @property
-    def role(self) -> Role | None:
+    def role(self) -> KeyRole | None:
         """The role its placeholder keeps; None when the key is not a role placeholder."""
         method, value = self.credential
         if method is AuthMethod.NONE:
-            return Role.NONE
-        return None if value is None else role_of(value)
+            return KeyRole.NONE
+        return None if value is None else role_of_placeholder(value)
 
     @property
     def label(self) -> str:

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
-from nbkit.cassettes.scenarios import SCENARIOS, Call, Role, Scenario, Setup, build_call
-from nbkit.cassettes.scrub import PLACEHOLDERS, Scrubber
+from nbkit.cassettes.scenarios import SCENARIOS, Call, Scenario, Setup, build_call
+from nbkit.cassettes.scrub import Scrubber
+from nbkit.contract import KeyRole
+from nbkit.contract.roles import ROLES_FROM_TARGET
 from nbkit.errors import TargetError
 from nbkit.keys import PREFIX, new_key
 
@@ -38,13 +40,6 @@ MATCH_ON: Final = ("method", "path", "query", "credential", "body")
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
 # Where the mock's recordings say they went: its port changes on every run.
 MOCK_ORIGIN: Final = "https://127.0.0.1"
-# Role -> the NB_* variable that gives its key (unknown and malformed are made here).
-_VARIABLES: Final = {
-    Role.VALID: "NB_API_KEY",
-    Role.NO_PLAN: "NB_API_KEY_NO_PLAN",
-    Role.INACTIVE: "NB_API_KEY_INACTIVE",
-    Role.REVOKED: "NB_API_KEY_REVOKED",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +82,18 @@ class _Endpoint:
 
     target: Target
     client: httpx.Client
-    keys: Mapping[Role, str | None] = field(repr=False)
+    keys: Mapping[KeyRole, str | None] = field(repr=False)
     mock: RunningMock | None = None
 
 
-def _keys(target: Target) -> dict[Role, str | None]:
+def _keys(target: Target) -> dict[KeyRole, str | None]:
     unknown = new_key()
     return {
-        Role.VALID: target.api_key,
-        Role.NO_PLAN: target.api_key_no_plan,
-        Role.INACTIVE: target.api_key_inactive,
-        Role.REVOKED: target.api_key_revoked,
-        Role.UNKNOWN: unknown,
+        **{role: target.keys.get(role) for role in ROLES_FROM_TARGET},
+        KeyRole.UNKNOWN: unknown,
         # A key without the documented prefix: the unknown key's body alone.
-        Role.MALFORMED: new_key()[len(PREFIX) :],
-        Role.NONE: None,
+        KeyRole.MALFORMED: new_key()[len(PREFIX) :],
+        KeyRole.NONE: None,
     }
 
 
@@ -154,18 +146,18 @@ class _Session:
         self.faulty = faulty
         self.made: list[str] = []
         secrets = {
-            key: PLACEHOLDERS[role]
+            key: role.placeholder
             for endpoint in (main, faulty)
             if endpoint is not None
             for role, key in endpoint.keys.items()
-            if key is not None
+            if key is not None and role.placeholder is not None
         }
         origins = {e.mock.origin: MOCK_ORIGIN for e in (main, faulty) if e is not None and e.mock}
         self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins))
 
     def _skip_reason(self, item: Scenario) -> str | None:
-        if item.role is not Role.NONE and self.main.keys[item.role] is None:
-            return f"{_VARIABLES[item.role]} is not set"
+        if item.role is not KeyRole.NONE and self.main.keys[item.role] is None:
+            return f"{item.role.variable} is not set"
         if item.needs_mock and self.main.mock is None:
             return f"{item.setup} needs the embedded mock (NB_BASE_URL is set)"
         if item.spends and not self.main.target.can_spend:
@@ -189,7 +181,7 @@ class _Session:
             call = build_call(
                 item,
                 base_url=endpoint.target.base_url,
-                key=endpoint.keys[Role.VALID],
+                key=endpoint.keys[KeyRole.VALID],
                 video_id=None,
             )
             for _ in range(limit):

@@ -11,8 +11,9 @@ from typing import Final, NoReturn
 
 from nbkit.cassettes.cassette import Interaction, load_cassette
 from nbkit.cassettes.record import MOCK_ORIGIN, make_vcr
-from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Role, Scenario, api_prefix, build_call
-from nbkit.cassettes.scrub import PLACEHOLDERS, Scrubber
+from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, api_prefix, build_call
+from nbkit.cassettes.scrub import Scrubber
+from nbkit.contract import KeyRole
 from nbkit.errors import InputError
 
 __all__ = ["NetworkBlocked", "Unmatched", "blocked_network", "recorded_video_id", "replay"]
@@ -74,7 +75,7 @@ def replay(item: Scenario, *, root: Path) -> Interaction:
         )
     needs_id = any(value == VIDEO_ID_SLOT for _, value in item.query)
     video_id = recorded_video_id(path) if needs_id else None
-    key = None if item.role is Role.NONE else PLACEHOLDERS[item.role]
+    key = None if item.role is KeyRole.NONE else item.role.placeholder
     call = build_call(item, base_url=REPLAY_BASE_URL, key=key, video_id=video_id)
     config = make_vcr(record_mode="none", scrubber=Scrubber())
     with (

@@ -16,35 +16,21 @@ from pathlib import PurePosixPath
 from typing import Final
 from urllib.parse import urlencode
 
-from nbkit.contract import operations, schema
+from nbkit.contract import KeyRole, Request, load_auth_table, operations, schema
 from nbkit.types import JSON, StrEnum
 
 __all__ = [
     "GROUPS",
-    "ROLE_CONDITIONS",
     "SCENARIOS",
     "VIDEO_ID_SLOT",
     "AuthMethod",
     "Call",
-    "Role",
     "Scenario",
     "Setup",
     "api_prefix",
     "build_call",
     "scenario",
 ]
-
-
-class Role(StrEnum):
-    """Which kind of key a request carries; placeholders keep it in the cassettes."""
-
-    VALID = "valid"
-    NO_PLAN = "no-plan"
-    INACTIVE = "inactive"
-    REVOKED = "revoked"
-    UNKNOWN = "unknown"
-    MALFORMED = "malformed"
-    NONE = "none"
 
 
 class AuthMethod(StrEnum):
@@ -65,17 +51,6 @@ class Setup(StrEnum):
     EXHAUST = "exhaust"  # the valid key's rate-limit window used up (mock only)
     FAULT = "fault"  # the mock's fault injection answers 500 (mock only)
 
-
-# Role -> the auth.yaml condition that describes it.
-ROLE_CONDITIONS: Final[Mapping[Role, str]] = {
-    Role.VALID: "valid-key",
-    Role.NO_PLAN: "plan-without-api-access",
-    Role.INACTIVE: "inactive-user",
-    Role.REVOKED: "revoked-key",
-    Role.UNKNOWN: "unknown-key",
-    Role.MALFORMED: "key-without-prefix",
-    Role.NONE: "no-credential",
-}
 
 # Stands for the id a setup made; resolved at record time, read back from the cassette at replay.
 VIDEO_ID_SLOT: Final = "{video_id}"
@@ -98,7 +73,7 @@ class Scenario:
     method: str
     path: str
     auth: AuthMethod
-    role: Role
+    role: KeyRole
     aims_at: int
     body: JSON = None
     query: tuple[tuple[str, str], ...] = ()
@@ -114,7 +89,7 @@ class Scenario:
     def spends(self) -> bool:
         """Whether the request generates a video (or needs the window used up) on a live API."""
         generates = self.method == "POST" and self.aims_at in (200, 429)
-        return generates and self.role is Role.VALID
+        return generates and self.role is KeyRole.VALID
 
     @property
     def needs_mock(self) -> bool:
@@ -143,12 +118,10 @@ def build_call(item: Scenario, *, base_url: str, key: str | None, video_id: str 
     query = [
         (name, (video_id or "") if value == VIDEO_ID_SLOT else value) for name, value in item.query
     ]
-    if key is not None and item.auth is AuthMethod.BEARER:
-        headers["Authorization"] = f"Bearer {key}"
-    elif key is not None and item.auth is AuthMethod.HEADER:
-        headers["X-API-Key"] = key
-    elif key is not None and item.auth is AuthMethod.QUERY:
-        query.append(("api_key", key))
+    if key is not None and item.auth is not AuthMethod.NONE:
+        request = load_auth_table().method(item.auth).apply(Request(item.method, ""), key)
+        headers.update(request.headers)
+        query.extend(request.params)
     content = None
     if item.body is not None:
         content = json.dumps(item.body, ensure_ascii=False).encode()
@@ -178,10 +151,11 @@ _OPERATIONS: Final[tuple[tuple[str, str, JSON], ...]] = (
     ("imageToVideo", "image-to-video", _IMAGE_BODY),
     ("getVideoStatus", "video-status", None),
 )
-_KEYED_ROLES: Final = tuple(r for r in Role if r is not Role.NONE)
+# The other user's key is a valid key: the foreign-video scenario is where it differs.
+_KEYED_ROLES: Final = tuple(r for r in KeyRole if r not in (KeyRole.NONE, KeyRole.OTHER_USER))
 _KEYED_METHODS: Final = tuple(m for m in AuthMethod if m is not AuthMethod.NONE)
 # The documented answer for a role that is refused (auth.yaml outcomes), for `aims_at` only.
-_REFUSAL: Final = {Role.NO_PLAN: 403, Role.NONE: 401}
+_REFUSAL: Final = {KeyRole.NO_PLAN: 403, KeyRole.NONE: 401}
 
 
 def _auth_rows() -> list[Scenario]:
@@ -189,12 +163,12 @@ def _auth_rows() -> list[Scenario]:
     for operation_id, short, body in _OPERATIONS:
         method, path = _operation(operation_id)
         pairs = [(m, r) for m in _KEYED_METHODS for r in _KEYED_ROLES]
-        for auth, role in [*pairs, (AuthMethod.NONE, Role.NONE)]:
-            own = role is Role.VALID and body is None
+        for auth, role in [*pairs, (AuthMethod.NONE, KeyRole.NONE)]:
+            own = role is KeyRole.VALID and body is None
             query = (
                 (("video_id", VIDEO_ID_SLOT if own else _MISSING_VIDEO_ID),) if body is None else ()
             )
-            aims = 200 if role is Role.VALID else _REFUSAL.get(role, 401)
+            aims = 200 if role is KeyRole.VALID else _REFUSAL.get(role, 401)
             rows.append(
                 Scenario(
                     id=f"{short}-{auth}-{role}",
@@ -224,7 +198,7 @@ def _row(
         group=group,
         operation_id=operation_id,
         auth=AuthMethod.BEARER,
-        role=Role.VALID,
+        role=KeyRole.VALID,
         aims_at=aims_at,
         description=description,
         **fields,

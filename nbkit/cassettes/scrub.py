@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from nbkit.cassettes.scenarios import Role
+from nbkit.contract import KeyRole
 from nbkit.keys import PREFIX
 from nbkit.types import JSON
 
@@ -26,30 +26,18 @@ if TYPE_CHECKING:
 __all__ = [
     "DROPPED_REQUEST_HEADERS",
     "DROPPED_RESPONSE_HEADERS",
-    "PLACEHOLDERS",
     "ROLELESS_PLACEHOLDER",
     "Scrubber",
     "is_placeholder",
-    "role_of",
     "scrub_credential",
     "scrub_text",
 ]
 
-# Role -> what stands for its key on disk. The malformed key has no prefix, and neither
-# has its placeholder, so a replayed request is still malformed. Every body is short and
-# carries the word PLACEHOLDER, which the audit classifies as a placeholder.
-PLACEHOLDERS: Final[Mapping[Role, str]] = {
-    Role.VALID: f"{PREFIX}PLACEHOLDER_VALID",
-    Role.NO_PLAN: f"{PREFIX}PLACEHOLDER_NO_PLAN",
-    Role.INACTIVE: f"{PREFIX}PLACEHOLDER_INACTIVE",
-    Role.REVOKED: f"{PREFIX}PLACEHOLDER_REVOKED",
-    Role.UNKNOWN: f"{PREFIX}PLACEHOLDER_UNKNOWN",
-    Role.MALFORMED: "PLACEHOLDER_MALFORMED",
-}
 # A key nobody sent on purpose (found in a body or an unexpected header): no role known.
 ROLELESS_PLACEHOLDER: Final = f"{PREFIX}PLACEHOLDER"
-_ALL_PLACEHOLDERS: Final = frozenset({*PLACEHOLDERS.values(), ROLELESS_PLACEHOLDER})
-_ROLES: Final = {value: role for role, value in PLACEHOLDERS.items()}
+_ALL_PLACEHOLDERS: Final = frozenset(
+    {*(role.placeholder for role in KeyRole if role.placeholder), ROLELESS_PLACEHOLDER}
+)
 
 # Any nb_ token: the prefix, then what a key body can hold. Broader than the audit's rule
 # on purpose (any length from 6): scrubbing an identifier costs nothing, missing a key does.
@@ -66,11 +54,6 @@ _CONTROL_PATH: Final = "/_nbkit/"
 def is_placeholder(value: str) -> bool:
     """Whether a value is one of the placeholders scrubbing writes."""
     return value in _ALL_PLACEHOLDERS
-
-
-def role_of(value: str) -> Role | None:
-    """The role a placeholder keeps, or None (role-less placeholder, or not a placeholder)."""
-    return _ROLES.get(value)
 
 
 def _keep_or_replace(match: re.Match[str]) -> str:

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from nbkit.contract.load import CONTRACT_FILE, dereference, read_document
 from nbkit.types import JSON
 
-__all__ = ["Operation", "load_openapi", "operations"]
+__all__ = ["Operation", "load_openapi", "operation", "operations"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -28,6 +28,14 @@ class Operation:
     responses: Mapping[str, JSON]
     request_schema: JSON | None
     extensions: Mapping[str, JSON]
+    # The operation's parameters, path-level ones first.
+    parameters: tuple[JSON, ...] = ()
+
+    def required_query(self) -> tuple[str, ...]:
+        """The names of the query parameters the operation requires."""
+        return tuple(
+            str(p["name"]) for p in self.parameters if p.get("in") == "query" and p.get("required")
+        )
 
     def response(self, status: int) -> JSON | None:
         """The documented response for a status, or None when it is not documented."""
@@ -71,6 +79,17 @@ def operations(path: Path = CONTRACT_FILE) -> tuple[Operation, ...]:
                     responses=dict(op.get("responses", {})),
                     request_schema=body.get("schema"),
                     extensions={k: v for k, v in op.items() if k.startswith("x-")},
+                    parameters=(*item.get("parameters", ()), *op.get("parameters", ())),
                 )
             )
     return tuple(found)
+
+
+def operation(operation_id: str, path: Path = CONTRACT_FILE) -> Operation:
+    """The operation with this id; raises ValueError naming the choices."""
+    found = operations(path)
+    for op in found:
+        if op.id == operation_id:
+            return op
+    choices = ", ".join(op.id for op in found)
+    raise ValueError(f"unknown operation {operation_id!r}; choose from {choices}")

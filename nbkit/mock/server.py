@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.types import ASGIApp
 
-__all__ = ["RunningMock", "serve", "write_env_file"]
+__all__ = ["SEEDED_USERS", "RunningMock", "SeededUser", "serve", "write_env_file"]
 
 LOCALHOST: Final = "127.0.0.1"
 _START_TIMEOUT_SECONDS: Final = 10.0
@@ -91,27 +91,38 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+@dataclass(frozen=True, slots=True)
+class SeededUser:
+    """One user the mock starts with: its name in `user_ids`, its NB_* variable and state."""
+
+    name: str
+    variable: str
+    plan: str
+    active: bool = True
+    # True: its key was regenerated, and the variable holds the old, revoked key.
+    revoked: bool = False
+
+
+# The users of the target interface. The mock keeps its own table (it never imports
+# the contract); tests/unit/mock/test_server.py compares it with nbkit.contract.KeyRole.
+SEEDED_USERS: Final = (
+    SeededUser("api", "NB_API_KEY", "api"),
+    SeededUser("no_plan", "NB_API_KEY_NO_PLAN", "pro"),
+    SeededUser("inactive", "NB_API_KEY_INACTIVE", "api", active=False),
+    SeededUser("revoked", "NB_API_KEY_REVOKED", "api", revoked=True),
+)
+
+
 def _seed(state: MockState) -> tuple[dict[str, str], dict[str, str]]:
-    """The four users of the target interface: their ids by role, and the NB_* keys."""
-    accounts = state.accounts
-    api_user, api_key = accounts.create(plan=find_plan("api"))
-    no_plan_user, no_plan_key = accounts.create(plan=find_plan("pro"))
-    inactive_user, inactive_key = accounts.create(plan=find_plan("api"), active=False)
-    revoked_user, revoked_key = accounts.create(plan=find_plan("api"))
-    accounts.regenerate(revoked_user.id)
-    state.fallback_user_id = api_user.id
-    ids = {
-        "api": api_user.id,
-        "no_plan": no_plan_user.id,
-        "inactive": inactive_user.id,
-        "revoked": revoked_user.id,
-    }
-    keys = {
-        "NB_API_KEY": api_key,
-        "NB_API_KEY_NO_PLAN": no_plan_key,
-        "NB_API_KEY_INACTIVE": inactive_key,
-        "NB_API_KEY_REVOKED": revoked_key,
-    }
+    """The users of SEEDED_USERS: their ids by name, and the NB_* keys."""
+    ids: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for seeded in SEEDED_USERS:
+        user, key = state.accounts.create(plan=find_plan(seeded.plan), active=seeded.active)
+        if seeded.revoked:
+            state.accounts.regenerate(user.id)
+        ids[seeded.name], keys[seeded.variable] = user.id, key
+    state.fallback_user_id = ids[SEEDED_USERS[0].name]
     return ids, keys
 
 

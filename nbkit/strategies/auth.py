@@ -15,8 +15,8 @@ from typing import Final, Literal
 
 from hypothesis import strategies as st
 
-from nbkit.contract import load_auth_table
-from nbkit.contract.auth_table import Method
+from nbkit.contract import KeyRole, Method, Request, load_auth_table
+from nbkit.contract.roles import AuthKeys
 from nbkit.keys import BODY_ALPHABET, PREFIX, redact
 
 __all__ = [
@@ -141,15 +141,14 @@ class AuthRequest:
         """Query pairs, in order, duplicates kept."""
         return [(c.name, c.value) for c in self.credentials if c.location == "query"]
 
-
-@dataclass(frozen=True, slots=True)
-class AuthKeys:
-    """The keys a target gives; a case whose key is missing is not generated."""
-
-    valid: str | None = field(default=None, repr=False)
-    no_plan: str | None = field(default=None, repr=False)
-    inactive: str | None = field(default=None, repr=False)
-    revoked: str | None = field(default=None, repr=False)
+    def apply(self, request: Request) -> Request:
+        """`request` carrying these credentials, in order, duplicates kept."""
+        for credential in self.credentials:
+            if credential.location == "header":
+                request = request.with_header(credential.name, credential.value)
+            else:
+                request = request.with_param(credential.name, credential.value)
+        return request
 
 
 # How one case builds the credential values for a method, from the target's keys;
@@ -164,7 +163,7 @@ class AuthCase:
     id: str
     label: str
     methods: tuple[str, ...] | None  # None: one request without a method (`none`)
-    needs: str | None  # the AuthKeys field it needs
+    needs: KeyRole | None  # the role whose key it needs
     build: Build
     description: str
 
@@ -183,13 +182,9 @@ def _raw(
     return values.map(lambda v: (Credential(method.location, method.name, v),))
 
 
-def _key(keys: AuthKeys, name: str | None) -> str | None:
-    return None if name is None else getattr(keys, name)
-
-
-def _fixed(name: str) -> Build:
+def _fixed(role: KeyRole) -> Build:
     def build(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-        key = _key(keys, name)
+        key = keys.get(role)
         return None if key is None else _put(method, st.just(key))
 
     return build
@@ -216,7 +211,7 @@ def _no_prefix(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Creden
 
 
 def _wrong_scheme(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
-    key = keys.valid
+    key = keys.get(KeyRole.VALID)
     values = wrong_scheme_values(key) if key else well_formed_keys().flatmap(wrong_scheme_values)
     return _raw(method, values)
 
@@ -224,20 +219,21 @@ def _wrong_scheme(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Cre
 def _scheme_case(
     method: Method, keys: AuthKeys
 ) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-    if keys.valid is None:
+    if keys.get(KeyRole.VALID) is None:
         return None
     scheme = method.template.split(" ", 1)[0]
     variants = st.sampled_from((scheme.lower(), scheme.upper(), scheme.swapcase()))
     return _raw(
         method,
         variants.map(lambda s: method.template.replace(scheme, s, 1)).map(
-            lambda template: template.replace("{key}", keys.valid or "")
+            lambda template: template.replace("{key}", keys.get(KeyRole.VALID) or "")
         ),
     )
 
 
 def _padded(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-    return None if keys.valid is None else _put(method, padded(st.just(keys.valid)))
+    key = keys.get(KeyRole.VALID)
+    return None if key is None else _put(method, padded(st.just(key)))
 
 
 def _blank(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
@@ -246,8 +242,9 @@ def _blank(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential
 
 def _mixed_keys(keys: AuthKeys) -> st.SearchStrategy[str]:
     options: list[st.SearchStrategy[str]] = [unknown_keys(), keys_without_prefix()]
-    if keys.valid is not None:
-        options.insert(0, st.just(keys.valid))
+    key = keys.get(KeyRole.VALID)
+    if key is not None:
+        options.insert(0, st.just(key))
     return st.one_of(options)
 
 
@@ -274,7 +271,7 @@ _SINGLE_VALUE: Final = ("header", "query")
 
 CASES: Final = (
     AuthCase("no-credential", "no-credential", None, None, _nothing, "no key anywhere"),
-    AuthCase("valid-key", "valid-key", _ALL, "valid", _fixed("valid"), "NB_API_KEY"),
+    AuthCase("valid-key", "valid-key", _ALL, KeyRole.VALID, _fixed(KeyRole.VALID), "NB_API_KEY"),
     AuthCase("no-prefix", "key-without-prefix", _ALL, None, _no_prefix, "a key without nb_"),
     AuthCase("unknown-key", "unknown-key", _ALL, None, _unknown, "a well-formed unknown key"),
     AuthCase("long-key", "unknown-key", _ALL, None, _long, "an unknown key of 4-7 KiB"),
@@ -283,19 +280,24 @@ CASES: Final = (
         "inactive-user",
         "inactive-user",
         _ALL,
-        "inactive",
-        _fixed("inactive"),
+        KeyRole.INACTIVE,
+        _fixed(KeyRole.INACTIVE),
         "NB_API_KEY_INACTIVE",
     ),
     AuthCase(
-        "revoked-key", "revoked-key", _ALL, "revoked", _fixed("revoked"), "NB_API_KEY_REVOKED"
+        "revoked-key",
+        "revoked-key",
+        _ALL,
+        KeyRole.REVOKED,
+        _fixed(KeyRole.REVOKED),
+        "NB_API_KEY_REVOKED",
     ),
     AuthCase(
         "no-plan",
         "plan-without-api-access",
         _ALL,
-        "no_plan",
-        _fixed("no_plan"),
+        KeyRole.NO_PLAN,
+        _fixed(KeyRole.NO_PLAN),
         "NB_API_KEY_NO_PLAN",
     ),
     AuthCase(
@@ -310,7 +312,7 @@ CASES: Final = (
         "scheme-case",
         "scheme-case",
         ("bearer",),
-        "valid",
+        KeyRole.VALID,
         _scheme_case,
         "bearer / BEARER with a valid key",
     ),
@@ -320,7 +322,7 @@ CASES: Final = (
         "padded-key",
         "surrounding-whitespace",
         ("bearer", "query"),
-        "valid",
+        KeyRole.VALID,
         _padded,
         "a valid key with spaces or tabs around it",
     ),

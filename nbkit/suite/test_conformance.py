@@ -17,11 +17,10 @@ import pytest
 import requests
 from hypothesis import given
 
-from nbkit.contract import load_auth_table, load_openapi, operations
+from nbkit.contract import KeyRole, load_auth_table, load_openapi, operation, operations
 from nbkit.suite.client import Budget, Client
-from nbkit.suite.oracle import operation
 from nbkit.suite.profiles import Profile, hypothesis_settings
-from nbkit.target import Missing, Target
+from nbkit.target import Target
 
 __all__ = ["test_operation_conforms", "test_stateful_links"]
 
@@ -78,14 +77,12 @@ def _schemathesis(nb_client: Client) -> Iterator[_Schemathesis]:
     import schemathesis
 
     target = nb_client.target
-    if nb_client.target.api_key is None:
-        raise Missing("NB_API_KEY is not set")
+    key = target.need(KeyRole.VALID)
     schema = schemathesis.openapi.from_dict(
         copy.deepcopy(load_openapi()), config=schemathesis.Config()
     )
     schema.config.update(base_url=target.origin_base)
     method = load_auth_table().methods[0]
-    key = target.api_key
 
     @schema.auth()
     class _Key:

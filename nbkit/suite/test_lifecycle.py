@@ -17,17 +17,22 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from nbkit.contract import load_auth_table, operations
-from nbkit.contract.auth_table import Method
-from nbkit.mock import ControlClient
-from nbkit.suite.client import Answer, Client
-from nbkit.suite.oracle import (
-    free_probe,
-    header_failures,
-    judge_auth,
+from nbkit.contract import (
+    KeyRole,
+    Method,
+    Request,
+    Response,
+    load_auth_table,
     operation,
+    operations,
+)
+from nbkit.mock import ControlClient
+from nbkit.suite.client import Client
+from nbkit.suite.oracle import (
+    conformance_problems,
+    free_probe,
+    judge,
     rate_limit,
-    schema_failure,
     valid_body,
 )
 from nbkit.suite.profiles import Profile, hypothesis_settings
@@ -38,18 +43,12 @@ __all__ = ["test_key_lifecycle", "test_key_lifecycle_walk", "test_rate_limit_win
 _PROBE_OPERATION = "getVideoStatus"
 
 
-def _send(client: Client, method: Method, key: str, operation_id: str, body: object) -> Answer:
+def _request(client: Client, method: Method, key: str, operation_id: str, body: object) -> Request:
     __tracebackhide__ = True  # its arguments hold a key
-    op = operation(operation_id)
-    probe = free_probe(operation_id)
-    credential = [(method.name, method.render(key))]
-    return client.send(
-        op.method,
-        client.target.url(op.path),
-        headers=credential if method.location == "header" else [],
-        params=[*probe.params, *(credential if method.location == "query" else [])],
-        body=body if op.request_schema is not None else None,
-    )
+    probe = free_probe(operation_id).request(client.target)
+    if operation(operation_id).request_schema is not None:
+        probe = Request(probe.method, probe.url, probe.headers, probe.params, body)
+    return method.apply(probe, key)
 
 
 class _KeyLifecycle(RuleBasedStateMachine):
@@ -87,21 +86,22 @@ class _KeyLifecycle(RuleBasedStateMachine):
         self.active = self.control.set_active(self.user_id, active).active
 
     def _holds(self, *, old: bool) -> str:
-        holding = {"valid-key"}
+        holding = {KeyRole.VALID.condition}
         if old:
-            holding.add("revoked-key")
+            holding.add(KeyRole.REVOKED.condition)
         if not self.active:
-            holding.add("inactive-user")
+            holding.add(KeyRole.INACTIVE.condition)
         if not self.api_access:
-            holding.add("plan-without-api-access")
+            holding.add(KeyRole.NO_PLAN.condition)
         # The table is ordered: the first condition that holds decides.
         return next(c.id for c in load_auth_table().conditions if c.id in holding)
 
     def _check(self, key: str, label: str, method: Method) -> None:
         __tracebackhide__ = True  # its arguments hold a key
-        answer = _send(self.client, method, key, _PROBE_OPERATION, None)
+        request = _request(self.client, method, key, _PROBE_OPERATION, None)
+        answer = self.client.send(request)
         op = operation(_PROBE_OPERATION)
-        judgement = judge_auth(label, op, answer)
+        judgement = judge(label, op, request, answer)
         self.recorder.settle(
             Observation(
                 method.id,
@@ -189,11 +189,9 @@ class _RateLimitWindow(RuleBasedStateMachine):
 
     def _generate(self) -> None:
         op = operation(self.operation_id)
-        answer = _send(self.client, self.method, self.key, op.id, valid_body(op))
-        problems = header_failures(op, answer)
-        failure = schema_failure(op, answer)
-        if failure:
-            problems.append(failure)
+        request = _request(self.client, self.method, self.key, op.id, valid_body(op))
+        answer: Response = self.client.send(request)
+        problems = conformance_problems(op, request, answer)
         expected = 200 if self.count < self.limit else 429
         if answer.status != expected:
             problems.insert(
