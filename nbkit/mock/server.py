@@ -21,7 +21,7 @@ from nbkit.mock.app import API_PREFIX, MockApp, refuse_plain_http
 from nbkit.mock.client import ControlClient
 from nbkit.mock.control import build_control
 from nbkit.mock.faults import FaultInjector, FaultMiddleware
-from nbkit.mock.mutants import behaviour_for
+from nbkit.mock.mutants import behaviour_for, wrap_for
 from nbkit.mock.protocol import MAX_HEAD_BYTES, protocol_class
 from nbkit.mock.state import MockSettings, MockState
 from nbkit.mock.tls import make_tls_files
@@ -235,7 +235,7 @@ def serve(
     user_ids, keys = _seed(state)
     tls = make_tls_files(state_dir)
     injector = FaultInjector(settings.faults) if settings.faults.is_active else None
-    api: ASGIApp = MockApp(state, build_control(state))
+    api: ASGIApp = wrap_for(mutant, MockApp(state, build_control(state)))
     if injector is not None:
         api = FaultMiddleware(api, injector)
     if behaviour.api_over_plain_http and http_port is None:

@@ -21,6 +21,7 @@ from nbkit.keys import BODY_ALPHABET, PREFIX, redact
 
 __all__ = [
     "CASES",
+    "SCHEME_VARIANTS",
     "AuthCase",
     "AuthKeys",
     "AuthRequest",
@@ -100,12 +101,24 @@ def long_keys(*, min_size: int = LONG_MIN, max_size: int = LONG_MAX) -> st.Searc
     )
 
 
-def wrong_scheme_values(key: str) -> st.SearchStrategy[str]:
-    """Authorization values that are not `Bearer <key>`: other schemes, no space, no key."""
+# The variants auth.yaml's authorization-not-bearer names, and the values of each.
+SCHEME_VARIANTS: Final = ("another scheme", "no scheme", "nothing after it")
+
+
+def wrong_scheme_values(key: str, variant: str | None = None) -> st.SearchStrategy[str]:
+    """Authorization values that are not `Bearer <key>`, of one variant (default: any)."""
     basic = base64.b64encode(f"user:{key}".encode()).decode()
-    return st.sampled_from(
-        (f"Basic {basic}", f"Token {key}", f"Bearer{key}", "Bearer", "", key, f"ApiKey {key}")
-    )
+    values = {
+        "another scheme": (f"Basic {basic}", f"Token {key}", f"ApiKey {key}"),
+        "no scheme": (key, f"Bearer{key}", ""),
+        # HTTP drops trailing whitespace, so `Bearer ` reaches the server as `Bearer`.
+        "nothing after it": ("Bearer",),
+    }
+    if variant is None:
+        return st.sampled_from([v for group in values.values() for v in group])
+    if variant not in values:
+        raise ValueError(f"unknown variant {variant!r}; choose from {', '.join(values)}")
+    return st.sampled_from(values[variant])
 
 
 def _display(value: str) -> str:
@@ -166,6 +179,8 @@ class AuthCase:
     needs: KeyRole | None  # the role whose key it needs
     build: Build
     description: str
+    # The variant of its auth.yaml condition it draws, as the condition's description names it.
+    variant: str | None = None
 
 
 def _put(
@@ -210,10 +225,13 @@ def _no_prefix(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Creden
     return _put(method, keys_without_prefix())
 
 
-def _wrong_scheme(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
-    key = keys.get(KeyRole.VALID)
-    values = wrong_scheme_values(key) if key else well_formed_keys().flatmap(wrong_scheme_values)
-    return _raw(method, values)
+def _wrong_scheme(variant: str) -> Build:
+    def build(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+        key = keys.get(KeyRole.VALID)
+        keys_drawn = st.just(key) if key else well_formed_keys()
+        return _raw(method, keys_drawn.flatmap(lambda k: wrong_scheme_values(k, variant)))
+
+    return build
 
 
 def _scheme_case(
@@ -301,12 +319,31 @@ CASES: Final = (
         "NB_API_KEY_NO_PLAN",
     ),
     AuthCase(
-        "wrong-scheme",
+        "other-scheme",
         "authorization-not-bearer",
         ("bearer",),
         None,
-        _wrong_scheme,
-        "Basic, Token, no space, no key, the key alone",
+        _wrong_scheme("another scheme"),
+        "Basic, Token or ApiKey instead of Bearer",
+        "another scheme",
+    ),
+    AuthCase(
+        "no-scheme",
+        "authorization-not-bearer",
+        ("bearer",),
+        None,
+        _wrong_scheme("no scheme"),
+        "the key alone, Bearer without its space, or an empty value",
+        "no scheme",
+    ),
+    AuthCase(
+        "bearer-without-key",
+        "authorization-not-bearer",
+        ("bearer",),
+        None,
+        _wrong_scheme("nothing after it"),
+        "Bearer and nothing after it",
+        "nothing after it",
     ),
     AuthCase(
         "scheme-case",
@@ -335,8 +372,13 @@ CASES: Final = (
 def requests_for(
     case: AuthCase, method_id: str | None, keys: AuthKeys
 ) -> st.SearchStrategy[AuthRequest] | None:
-    """The requests of one case and method, or None when the keys it needs are missing."""
+    """The requests of one case and method, or None when the keys it needs are missing.
+
+    Raises ValueError for a method id auth.yaml does not name.
+    """
     table = load_auth_table()
+    if method_id is not None:
+        table.method(method_id)
     if case.methods is None:
         credentials = case.build(table.methods[0], keys)
         method_name = "none"
@@ -356,6 +398,8 @@ def auth_requests(
     """Every case of `CASES` for the given methods (all by default) the keys allow."""
     keys = keys or AuthKeys()
     wanted = methods or tuple(m.id for m in load_auth_table().methods)
+    for method_id in wanted:
+        load_auth_table().method(method_id)  # ValueError naming the choices
     options = []
     for case in CASES:
         for method_id in (None,) if case.methods is None else wanted:

@@ -38,7 +38,15 @@ from nbkit.suite.oracle import (
 from nbkit.suite.profiles import Profile, hypothesis_settings
 from nbkit.suite.record import Observation, Recorder
 
-__all__ = ["test_key_lifecycle", "test_key_lifecycle_walk", "test_rate_limit_window"]
+__all__ = [
+    "PLANS_WITHOUT_API",
+    "test_key_lifecycle",
+    "test_key_lifecycle_walk",
+    "test_rate_limit_window",
+]
+
+# The plans auth.yaml's plan-without-api-access names; the walk uses each with every method.
+PLANS_WITHOUT_API = ("free", "basic", "pro")
 
 _PROBE_OPERATION = "getVideoStatus"
 
@@ -77,7 +85,7 @@ class _KeyLifecycle(RuleBasedStateMachine):
         self.old_keys.append(self.key)
         self.key = self.control.regenerate_key(self.user_id).key
 
-    @rule(plan=st.sampled_from(("free", "basic", "pro", "api")))
+    @rule(plan=st.sampled_from((*PLANS_WITHOUT_API, "api")))
     def change_plan(self, plan: str) -> None:
         self.api_access = self.control.set_plan(self.user_id, plan).api_access
 
@@ -146,8 +154,10 @@ def test_key_lifecycle_walk(nb_client: Client, nb_recorder: Recorder) -> None:
         walk.regenerate()
         walk.use_old_key_at(method, 0)
         walk.use_current_key(method)
-    walk.change_plan("pro")
-    walk.use_current_key(load_auth_table().methods[0])
+    for plan in PLANS_WITHOUT_API:
+        walk.change_plan(plan)
+        for method in load_auth_table().methods:
+            walk.use_current_key(method)
     walk.set_active(False)
     walk.use_current_key(load_auth_table().methods[0])
     walk.use_old_key_at(load_auth_table().methods[0], -1)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbkit.contract import load_auth_table, validator
+from nbkit.contract.auth_table import Condition
 from nbkit.contract.roles import ROLES_FROM_TARGET
 from nbkit.keys import PREFIX, new_key
 from nbkit.strategies.auth import (
@@ -170,3 +173,39 @@ def test_case_methods_agree_with_the_condition_of_its_label(case: AuthCase) -> N
         assert case.methods is None
     else:
         assert case.methods is not None and set(case.methods) <= set(condition.methods)
+
+
+def _variants(description: str) -> tuple[str, ...]:
+    # The variants a condition names: the comma-separated list in its parentheses.
+    inside = re.search(r"\(([^)]*)\)", description)
+    return () if inside is None else tuple(v.strip() for v in inside.group(1).split(","))
+
+
+@pytest.mark.parametrize(
+    "condition", load_auth_table().conditions, ids=[c.id for c in load_auth_table().conditions]
+)
+def test_every_condition_and_variant_has_a_case_for_every_method(condition: Condition) -> None:
+    from nbkit.suite.test_lifecycle import PLANS_WITHOUT_API
+
+    cases = [c for c in CASES if c.label == condition.id]
+    wanted = set(condition.methods) if condition.methods else {"none"}
+    for variant in _variants(condition.description) or (None,):
+        if variant is not None and variant.lower() in PLANS_WITHOUT_API:
+            continue  # a plan: the key lifecycle walk uses each one with every method
+        drawn = [c for c in cases if variant is None or c.variant == variant]
+        methods = {m for c in drawn for m in (c.methods or ("none",))}
+        assert wanted <= methods, f"{condition.id} ({variant}): no case for {wanted - methods}"
+
+
+def test_plan_variants_are_the_plans_the_lifecycle_walk_uses() -> None:
+    from nbkit.suite.test_lifecycle import PLANS_WITHOUT_API
+
+    plan = load_auth_table().condition("plan-without-api-access")
+    assert {v.lower() for v in _variants(plan.description)} == set(PLANS_WITHOUT_API)
+
+
+def test_unknown_method_id_is_a_value_error_naming_the_choices() -> None:
+    with pytest.raises(ValueError, match="bearer"):
+        requests_for(CASES[1], "smoke-signal", AuthKeys())
+    with pytest.raises(ValueError, match="bearer"):
+        auth_requests(methods=("smoke-signal",))
