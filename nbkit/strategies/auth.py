@@ -398,8 +398,8 @@ def auth_requests(
     """Every case of `CASES` for the given methods (all by default) the keys allow."""
     keys = keys or AuthKeys()
     wanted = methods or tuple(m.id for m in load_auth_table().methods)
-    for method_id in wanted:
-        load_auth_table().method(method_id)  # ValueError naming the choices
+    for wanted_id in wanted:
+        load_auth_table().method(wanted_id)  # ValueError naming the choices
     options = []
     for case in CASES:
         for method_id in (None,) if case.methods is None else wanted:
