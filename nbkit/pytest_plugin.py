@@ -130,6 +130,12 @@ def nb_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     run.active = True
     with open_target(mutant=request.config.getoption("nb_mutant")) as target:
         run.target = target
+        if target.allow_rate_limit and target.allow_spend and not target.is_mock:
+            from nbkit.suite.test_lifecycle import live_rate_limit_cost
+
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(f"nbkit: NB_ALLOW_RATE_LIMIT=1: {live_rate_limit_cost()}")
         yield target
 
 

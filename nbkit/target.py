@@ -58,6 +58,8 @@ class Target:
     ca_bundle: Path | None = None
     http_url: str | None = None
     allow_spend: bool = False
+    # NB_ALLOW_RATE_LIMIT=1: a live run may use up the key's rate-limit window (costs credits).
+    allow_rate_limit: bool = False
     # NB_OTHER_VIDEO_ID: a video of the NB_API_KEY_OTHER account (the foreign-video check).
     other_video_id: str | None = None
     # The embedded mock's control API; None for any other target.
@@ -65,7 +67,7 @@ class Target:
 
     @property
     def is_mock(self) -> bool:
-        """Whether this is the embedded mock, where state can be set and nothing costs money."""
+        """Whether this is a mock (embedded or separate): state can be set, nothing costs money."""
         return self.control is not None
 
     @property
@@ -118,6 +120,14 @@ class Target:
             raise Missing(f"{what} needs the embedded mock's control API (NB_BASE_URL is set)")
         return self.control
 
+    def need_rate_limit(self, what: str) -> None:
+        """Raises `Missing` unless a live run may use up the rate-limit window."""
+        self.need_spend(what)
+        if not (self.is_mock or self.allow_rate_limit):
+            raise Missing(
+                f"{what} uses up the rate limit: set NB_ALLOW_RATE_LIMIT=1 to run it live"
+            )
+
     def need_spend(self, what: str) -> None:
         """Raises `Missing` unless generating videos is allowed."""
         if not self.can_spend:
@@ -148,8 +158,10 @@ def target_from_env(env: Mapping[str, str], *, control: ControlClient | None = N
     if ca is not None and not Path(ca).is_file():
         raise UsageError(f"NB_CA_BUNDLE: {ca}: no such file")
     spend = _optional(env, "NB_ALLOW_SPEND")
-    if spend not in (None, "0", "1"):
-        raise UsageError("NB_ALLOW_SPEND: must be 1 (allow) or 0 (do not)")
+    rate = _optional(env, "NB_ALLOW_RATE_LIMIT")
+    for name, value in (("NB_ALLOW_SPEND", spend), ("NB_ALLOW_RATE_LIMIT", rate)):
+        if value not in (None, "0", "1"):
+            raise UsageError(f"{name}: must be 1 (allow) or 0 (do not)")
     return Target(
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         keys=AuthKeys.from_env(env),
@@ -157,8 +169,30 @@ def target_from_env(env: Mapping[str, str], *, control: ControlClient | None = N
         ca_bundle=None if ca is None else Path(ca),
         http_url=_optional(env, "NB_HTTP_URL"),
         allow_spend=spend == "1",
+        allow_rate_limit=rate == "1",
         control=control,
     )
+
+
+@contextmanager
+def _separate_mock_control(env: Mapping[str, str]) -> Iterator[ControlClient | None]:
+    """The control API of a mock started on its own (`nbkit mock`), if its env file names it."""
+    from nbkit.mock.server import ADMIN_TOKEN_VARIABLE, CONTROL_URL_VARIABLE
+
+    url, token = _optional(env, CONTROL_URL_VARIABLE), _optional(env, ADMIN_TOKEN_VARIABLE)
+    if url is None and token is None:
+        yield None
+        return
+    ca = _optional(env, "NB_CA_BUNDLE")
+    if url is None or token is None or ca is None:
+        raise UsageError(
+            f"{CONTROL_URL_VARIABLE}, {ADMIN_TOKEN_VARIABLE} and NB_CA_BUNDLE go together: "
+            "source the env file `nbkit mock` wrote"
+        )
+    from nbkit.mock import ControlClient
+
+    with ControlClient(url, admin_token=token, ca_bundle=Path(ca)) as control:
+        yield control
 
 
 @contextmanager
@@ -173,7 +207,8 @@ def open_target(
     if _optional(env, "NB_BASE_URL") is not None:
         if mutant is not None:
             raise UsageError("--mutant needs the embedded mock: unset NB_BASE_URL")
-        yield target_from_env(env)
+        with _separate_mock_control(env) as control:
+            yield target_from_env(env, control=control)
         return
     from nbkit.mock import serve
 

@@ -30,9 +30,20 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.types import ASGIApp
 
-__all__ = ["SEEDED_USERS", "RunningMock", "SeededUser", "serve", "write_env_file"]
+__all__ = [
+    "ADMIN_TOKEN_VARIABLE",
+    "CONTROL_URL_VARIABLE",
+    "SEEDED_USERS",
+    "RunningMock",
+    "SeededUser",
+    "serve",
+    "write_env_file",
+]
 
 LOCALHOST: Final = "127.0.0.1"
+# The variables of an env file that make a suite treat its target as this mock.
+CONTROL_URL_VARIABLE: Final = "NB_MOCK_CONTROL_URL"
+ADMIN_TOKEN_VARIABLE: Final = "NB_MOCK_ADMIN_TOKEN"
 _START_TIMEOUT_SECONDS: Final = 10.0
 _STOP_TIMEOUT_SECONDS: Final = 5.0
 _POLL_SECONDS: Final = 0.002
@@ -45,7 +56,8 @@ class RunningMock:
 
     `env` holds the target interface of DESIGN.md (NB_BASE_URL, NB_API_KEY,
     NB_API_KEY_NO_PLAN, NB_API_KEY_INACTIVE, NB_API_KEY_REVOKED, NB_CA_BUNDLE,
-    and NB_HTTP_URL when a plain-HTTP listener runs). It holds keys, so it is
+    and NB_HTTP_URL when a plain-HTTP listener runs), and the control API's
+    NB_MOCK_CONTROL_URL and NB_MOCK_ADMIN_TOKEN. It holds keys, so it is
     left out of `repr`. `user_ids` names the seeded users by role: `api`,
     `no_plan`, `inactive`, `revoked`.
     """
@@ -256,7 +268,15 @@ def serve(
             )
             http_url = f"http://{host}:{http_sock.getsockname()[1]}{API_PREFIX}"
         base_url = http_url if behaviour.api_over_plain_http and http_url else origin + API_PREFIX
-        env = {"NB_BASE_URL": base_url, **keys, "NB_CA_BUNDLE": str(tls.ca_bundle)}
+        # Absolute paths, so the env file works from any directory; the control API's
+        # address and token, so a suite pointed at this mock knows it is one.
+        env = {
+            "NB_BASE_URL": base_url,
+            **keys,
+            "NB_CA_BUNDLE": str(tls.ca_bundle.resolve()),
+            CONTROL_URL_VARIABLE: origin,
+            ADMIN_TOKEN_VARIABLE: state.admin_token,
+        }
         if http_url is not None:
             env["NB_HTTP_URL"] = http_url
         runner = _Runner(servers, fast_loop=settings.event_loop == "auto")

@@ -32,16 +32,20 @@ from nbkit.suite.oracle import (
     conformance_problems,
     free_probe,
     judge,
+    keyed_request,
     rate_limit,
     valid_body,
 )
 from nbkit.suite.profiles import Profile, hypothesis_settings
 from nbkit.suite.record import Observation, Recorder
+from nbkit.target import Missing
 
 __all__ = [
     "PLANS_WITHOUT_API",
+    "live_rate_limit_cost",
     "test_key_lifecycle",
     "test_key_lifecycle_walk",
+    "test_rate_limit_live",
     "test_rate_limit_window",
 ]
 
@@ -243,4 +247,37 @@ def test_rate_limit_window(nb_client: Client, nb_profile: Profile) -> None:
         settings=hypothesis_settings(
             nb_profile, examples=max(1, nb_profile.stateful_examples // 2)
         ),
+    )
+
+
+def live_rate_limit_cost() -> str:
+    """What the live rate-limit check spends, in words, printed before the run."""
+    op = operation(_rate_limited())
+    limit, window = rate_limit(op)
+    return (
+        f"the rate-limit check makes up to {limit + 1} {op.id} generations with NB_API_KEY "
+        f"(each spends credits) and leaves its {window // 60}-minute window used up"
+    )
+
+
+def test_rate_limit_live(nb_client: Client) -> None:
+    """Generations up to the documented limit, then a conforming 429 (live: on explicit opt-in)."""
+    target = nb_client.target
+    target.need_rate_limit("the live rate-limit check")
+    if target.control is not None:
+        target.control.reset_limits()
+    op = operation(_rate_limited())
+    limit, _ = rate_limit(op)
+    for count in range(limit + 1):
+        request = keyed_request(target, op, body=valid_body(op))
+        answer = nb_client.send(request)
+        problems = conformance_problems(op, request, answer)
+        if problems:
+            raise AssertionError("rate limit: " + "; ".join(problems))
+        if answer.status == 429:
+            if count == 0:
+                raise Missing("the live key's window is already used up; rerun after it resets")
+            return
+    raise AssertionError(
+        f"{limit + 1} generations in one window (documented limit {limit}): no 429"
     )

@@ -135,3 +135,18 @@ def test_open_target_refuses_a_mutant_for_a_live_target() -> None:
         open_target({"NB_BASE_URL": _BASE}, mutant="accept-any-key"),
     ):
         pass
+
+
+def test_live_rate_limit_check_needs_its_own_opt_in_beyond_spend() -> None:
+    spend = {"NB_BASE_URL": _BASE, "NB_ALLOW_SPEND": "1"}
+    with pytest.raises(Missing, match="NB_ALLOW_RATE_LIMIT"):
+        target_from_env(spend).need_rate_limit("the check")
+    target_from_env({**spend, "NB_ALLOW_RATE_LIMIT": "1"}).need_rate_limit("the check")
+    with pytest.raises(Missing, match="NB_ALLOW_SPEND"):
+        target_from_env({"NB_BASE_URL": _BASE, "NB_ALLOW_RATE_LIMIT": "1"}).need_rate_limit("x")
+
+
+def test_rate_limit_cost_is_stated_in_generations() -> None:
+    from nbkit.suite.test_lifecycle import live_rate_limit_cost
+
+    assert "generations" in live_rate_limit_cost()
