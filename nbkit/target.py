@@ -17,23 +17,31 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from nbkit.contract import KeyRole, operations
 from nbkit.contract.roles import AuthKeys
-from nbkit.errors import UsageError
+from nbkit.errors import TargetError, UsageError
 
 if TYPE_CHECKING:
+    import httpx
+
     from nbkit.mock import ControlClient
 
 __all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
     "Missing",
     "Target",
     "api_prefix",
     "open_target",
+    "ssl_context",
     "target_from_env",
 ]
+
+
+# A request's default timeout; generation is synchronous, and its callers pass their own.
+DEFAULT_TIMEOUT_SECONDS: Final = 30.0
 
 
 class Missing(Exception):
@@ -88,11 +96,13 @@ class Target:
         """The base URL the contract's full paths go under (NB_BASE_URL without `/api/v1/`)."""
         return self.base_url.rstrip("/")[: -len(api_prefix().rstrip("/"))]
 
-    def ssl_context(self) -> ssl.SSLContext:
-        """A TLS context trusting NB_CA_BUNDLE if given, else the system store."""
-        if self.ca_bundle is None:
-            return ssl.create_default_context()
-        return ssl.create_default_context(cafile=str(self.ca_bundle))
+    def http_client(self, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Client:
+        """The one way nbkit opens an HTTP client to a target: its CA bundle, no redirects."""
+        import httpx
+
+        return httpx.Client(
+            verify=ssl_context(self.ca_bundle), timeout=timeout, follow_redirects=False
+        )
 
     def need(self, role: KeyRole) -> str:
         """The key of a role; raises `Missing` naming its variable when it is unset."""
@@ -132,6 +142,21 @@ class Target:
         """Raises `Missing` unless generating videos is allowed."""
         if not self.can_spend:
             raise Missing(f"{what} generates videos: set NB_ALLOW_SPEND=1 to run it live")
+
+
+@cache
+def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    """The one TLS context builder: trusting `ca_bundle` (NB_CA_BUNDLE), else the system store.
+
+    Cached: loading the system store costs more than a request, and a context is
+    safe to share between clients. Raises TargetError for a CA file it cannot load.
+    """
+    try:
+        if ca_bundle is None:
+            return ssl.create_default_context()
+        return ssl.create_default_context(cafile=str(ca_bundle))
+    except (OSError, ssl.SSLError) as err:
+        raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
 
 
 def _optional(env: Mapping[str, str], name: str) -> str | None:

@@ -15,10 +15,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Final
 
 from nbkit.contract import Request, load_auth_table
 from nbkit.errors import TargetError, UsageError
+from nbkit.target import ssl_context
 from nbkit.types import StrEnum
 
 __all__ = [
@@ -77,13 +79,6 @@ def probe_url(base_url: str) -> str:
     return base_url.rstrip("/") + "/" + _PROBE
 
 
-def _context(ca_bundle: str | None) -> ssl.SSLContext:
-    try:
-        return ssl.create_default_context(cafile=ca_bundle or None)
-    except (OSError, ssl.SSLError) as err:
-        raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
-
-
 def _ask(url: str, key: bytes, context: ssl.SSLContext, timeout: float) -> KeyStatus:
     # The first documented method: its credential travels in a header, never in the URL.
     keyed = load_auth_table().methods[0].apply(Request("GET", url), key.decode())
@@ -115,7 +110,9 @@ def verify_keys(
     if not url.startswith("https://"):
         # A key sent over plain HTTP is a new leak; the API enforces HTTPS anyway (API-FACTS 1).
         raise UsageError(f"--verify: {url.split('?')[0]} is not HTTPS; set NB_BASE_URL to https://")
-    context = _context(ca_bundle or os.environ.get("NB_CA_BUNDLE"))
+    # urllib rather than the suite's httpx client: the audit extra does not install httpx.
+    ca = ca_bundle or os.environ.get("NB_CA_BUNDLE")
+    context = ssl_context(Path(ca) if ca else None)
     interval = 1.0 / rate if rate > 0 else 0.0
     statuses: dict[str, KeyStatus] = {}
     last = float("-inf")

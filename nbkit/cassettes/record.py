@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import ssl
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -97,12 +96,6 @@ def _keys(target: Target) -> dict[KeyRole, str | None]:
     }
 
 
-def _client(context: ssl.SSLContext) -> httpx.Client:
-    import httpx
-
-    return httpx.Client(verify=context, timeout=_TIMEOUT_SECONDS)
-
-
 def _seed_for_500(count: int) -> int:
     """A fault-injection seed whose first `count` draws are all 500 (never the undocumented 502)."""
     from nbkit.mock import Faults
@@ -132,7 +125,7 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
                 serve(state_dir=state / str(index), http_port=None, settings=setting)
             )
             target = target_from_env(mock.env, control=mock.control)
-            client = stack.enter_context(_client(target.ssl_context()))
+            client = stack.enter_context(target.http_client(timeout=_TIMEOUT_SECONDS))
             endpoints.append(_Endpoint(target, client, _keys(target), mock))
         yield endpoints[0], endpoints[1] if count_faults else None
 
@@ -243,7 +236,7 @@ def record(
     env = os.environ if env is None else env
     if env.get("NB_BASE_URL", "").strip():
         target = target_from_env(env)
-        with _client(target.ssl_context()) as client:
+        with target.http_client(timeout=_TIMEOUT_SECONDS) as client:
             session = _Session(output, _Endpoint(target, client, _keys(target)), None)
             return tuple(session.run(item) for item in scenarios)
     faults = sum(1 for item in scenarios if item.setup is Setup.FAULT)

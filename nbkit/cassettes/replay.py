@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, api_prefix, build
 from nbkit.cassettes.scrub import Scrubber
 from nbkit.contract import KeyRole
 from nbkit.errors import InputError
+from nbkit.target import Target
 
 __all__ = ["NetworkBlocked", "Unmatched", "blocked_network", "recorded_video_id", "replay"]
 
@@ -46,12 +46,6 @@ def blocked_network() -> Iterator[None]:
         socket.socket.connect, socket.socket.connect_ex = saved  # type: ignore[method-assign]
 
 
-def _trust_nothing() -> ssl.SSLContext:
-    # Replay never opens a connection; a context with no CA loaded is cheap to build
-    # (the default one reads the whole trust store) and could not verify any server anyway.
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 def recorded_video_id(path: Path) -> str | None:
     """The video id the recording asked about: the setup made it, so replay reads it back."""
     for interaction in load_cassette(path):
@@ -63,7 +57,6 @@ def recorded_video_id(path: Path) -> str | None:
 
 def replay(item: Scenario, *, root: Path) -> Interaction:
     """The recorded answer to the scenario's request, as an interaction; Unmatched if none."""
-    import httpx
     from vcr.errors import (  # type: ignore[import-untyped]
         CannotOverwriteExistingCassetteException,
     )
@@ -81,7 +74,7 @@ def replay(item: Scenario, *, root: Path) -> Interaction:
     with (
         blocked_network(),
         config.use_cassette(str(path)),
-        httpx.Client(verify=_trust_nothing()) as client,
+        Target(REPLAY_BASE_URL).http_client() as client,
     ):
         try:
             response = client.request(

@@ -6,7 +6,6 @@ import json
 import time
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Final
 
 import httpx
 
@@ -15,8 +14,6 @@ from nbkit.errors import TargetError
 from nbkit.target import Missing, Target
 
 __all__ = ["Budget", "Client", "Unsendable"]
-
-_TIMEOUT_SECONDS: Final = 30.0
 
 
 class Unsendable(Exception):
@@ -51,9 +48,7 @@ class Client:
     def __init__(self, target: Target, budget: Budget) -> None:
         self.target = target
         self.budget = budget
-        self._http = httpx.Client(
-            verify=target.ssl_context(), timeout=_TIMEOUT_SECONDS, follow_redirects=False
-        )
+        self._http = target.http_client()
 
     def __enter__(self) -> Client:
         return self
