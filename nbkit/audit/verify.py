@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
-from nbkit.contract import Request, load_auth_table
+from nbkit.contract import Request, load_auth_table, operation
 from nbkit.errors import TargetError, UsageError
 from nbkit.target import ssl_context
 from nbkit.types import StrEnum
@@ -34,6 +34,7 @@ __all__ = [
 
 DEFAULT_BASE_URL: Final = "https://nanobananavideo.com/api/v1/"
 _PROBE: Final = "video-status.php?video_id=vid_000000000000"
+_PROBE_OPERATION: Final = "getVideoStatus"
 _TIMEOUT: Final = 10.0
 
 
@@ -61,8 +62,10 @@ def status_of(http_status: int, message: object) -> KeyStatus:
     for outcome in load_auth_table().outcomes.values():
         if outcome.status == http_status and any(m.text == message for m in outcome.messages):
             return KEY_STATUSES.get(outcome.id, KeyStatus.UNKNOWN)
-    if http_status in (401, 403, 429) or http_status >= 500:
-        # An undocumented refusal, a rate limit or a failure says nothing about the key.
+    refusals = {o.status for o in load_auth_table().outcomes.values() if o.status is not None}
+    documented = operation(_PROBE_OPERATION).responses
+    if http_status in refusals or str(http_status) not in documented or http_status >= 500:
+        # An undocumented refusal or answer, or a failure, says nothing about the key.
         return KeyStatus.UNKNOWN
     return KeyStatus.ACTIVE
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from nbkit.cassettes.scenarios import SCENARIOS, Call, Scenario, Setup, build_call
 from nbkit.cassettes.scrub import Scrubber
-from nbkit.contract import KeyRole
+from nbkit.contract import KeyRole, load_auth_table
 from nbkit.contract.roles import ROLES_FROM_TARGET
 from nbkit.errors import TargetError
 from nbkit.keys import PREFIX, new_key
@@ -36,6 +36,9 @@ __all__ = ["MATCH_ON", "Recorded", "make_vcr", "record"]
 # What tells two recorded requests apart: the credential matcher compares the
 # Authorization and X-API-Key headers, which vcrpy does not match by default.
 MATCH_ON: Final = ("method", "path", "query", "credential", "body")
+_CREDENTIAL_HEADERS: Final = tuple(
+    m.name.lower() for m in load_auth_table().methods if m.location == "header"
+)
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
 # Where the mock's recordings say they went: its port changes on every run.
 MOCK_ORIGIN: Final = "https://127.0.0.1"
@@ -52,7 +55,7 @@ class Recorded:
 
 
 def _credential_matcher(r1: vcr.request.Request, r2: vcr.request.Request) -> None:
-    for name in ("authorization", "x-api-key"):
+    for name in _CREDENTIAL_HEADERS:
         one = {k.lower(): v for k, v in r1.headers.items()}.get(name)
         two = {k.lower(): v for k, v in r2.headers.items()}.get(name)
         if one != two:

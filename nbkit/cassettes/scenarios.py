@@ -154,8 +154,6 @@ _OPERATIONS: Final[tuple[tuple[str, str, JSON], ...]] = (
 # The other user's key is a valid key: the foreign-video scenario is where it differs.
 _KEYED_ROLES: Final = tuple(r for r in KeyRole if r not in (KeyRole.NONE, KeyRole.OTHER_USER))
 _KEYED_METHODS: Final = tuple(m for m in AuthMethod if m is not AuthMethod.NONE)
-# The documented answer for a role that is refused (auth.yaml outcomes), for `aims_at` only.
-_REFUSAL: Final = {KeyRole.NO_PLAN: 403, KeyRole.NONE: 401}
 
 
 def _auth_rows() -> list[Scenario]:
@@ -168,7 +166,8 @@ def _auth_rows() -> list[Scenario]:
             query = (
                 (("video_id", VIDEO_ID_SLOT if own else _MISSING_VIDEO_ID),) if body is None else ()
             )
-            aims = 200 if role is KeyRole.VALID else _REFUSAL.get(role, 401)
+            refusal = load_auth_table().expect(role.condition, operation_id).status
+            aims = 200 if refusal is None else refusal
             rows.append(
                 Scenario(
                     id=f"{short}-{auth}-{role}",

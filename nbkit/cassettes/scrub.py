@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from nbkit.contract import KeyRole
+from nbkit.contract import KeyRole, load_auth_table
 from nbkit.keys import PREFIX
 from nbkit.types import JSON
 
@@ -45,8 +45,19 @@ _LEFTOVER: Final = re.compile(re.escape(PREFIX) + r"[A-Za-z0-9_\-+/=.]{6,}")
 
 DROPPED_REQUEST_HEADERS: Final = frozenset({"cookie", "proxy-authorization", "x-nbkit-admin-token"})
 DROPPED_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
-_KEY_HEADERS: Final = frozenset({"x-api-key"})
-_KEY_QUERY: Final = "api_key"
+# Where a credential travels (contracts/auth.yaml): a header holding a scheme and the key,
+# headers holding the key alone, and query parameters.
+_SCHEME_HEADERS: Final = frozenset(
+    m.name.lower()
+    for m in load_auth_table().methods
+    if m.location == "header" and m.template != "{key}"
+)
+_KEY_HEADERS: Final = frozenset(
+    m.name.lower()
+    for m in load_auth_table().methods
+    if m.location == "header" and m.template == "{key}"
+)
+_KEY_QUERIES: Final = frozenset(m.name for m in load_auth_table().methods if m.location == "query")
 # The mock's control API: setup requests, never part of a recording.
 _CONTROL_PATH: Final = "/_nbkit/"
 
@@ -96,7 +107,7 @@ def _scrub_body(body: object, secrets: Mapping[str, str]) -> object:
 def _scrub_uri(uri: str, secrets: Mapping[str, str], origins: Mapping[str, str]) -> str:
     parts = urlsplit(uri)
     query = [
-        (name, scrub_credential(value, secrets) if name == _KEY_QUERY else value)
+        (name, scrub_credential(value, secrets) if name in _KEY_QUERIES else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
     uri = urlunsplit(parts._replace(query=urlencode(query)))
@@ -126,7 +137,7 @@ class Scrubber:
                 continue
             if lower == "host":
                 headers[name] = self._host(value)
-            elif lower == "authorization":
+            elif lower in _SCHEME_HEADERS:
                 headers[name] = _authorization(value, self.secrets)
             elif lower in _KEY_HEADERS:
                 headers[name] = scrub_credential(value, self.secrets)

@@ -289,7 +289,7 @@ _SINGLE_VALUE: Final = ("header", "query")
 
 CASES: Final = (
     AuthCase("no-credential", "no-credential", None, None, _nothing, "no key anywhere"),
-    AuthCase("valid-key", "valid-key", _ALL, KeyRole.VALID, _fixed(KeyRole.VALID), "NB_API_KEY"),
+    AuthCase("valid-key", "valid-key", _ALL, KeyRole.VALID, _fixed(KeyRole.VALID), "the valid key"),
     AuthCase("no-prefix", "key-without-prefix", _ALL, None, _no_prefix, "a key without nb_"),
     AuthCase("unknown-key", "unknown-key", _ALL, None, _unknown, "a well-formed unknown key"),
     AuthCase("long-key", "unknown-key", _ALL, None, _long, "an unknown key of 4-7 KiB"),
@@ -300,7 +300,7 @@ CASES: Final = (
         _ALL,
         KeyRole.INACTIVE,
         _fixed(KeyRole.INACTIVE),
-        "NB_API_KEY_INACTIVE",
+        "the key of an inactive user",
     ),
     AuthCase(
         "revoked-key",
@@ -308,7 +308,7 @@ CASES: Final = (
         _ALL,
         KeyRole.REVOKED,
         _fixed(KeyRole.REVOKED),
-        "NB_API_KEY_REVOKED",
+        "a key regenerated since",
     ),
     AuthCase(
         "no-plan",
@@ -316,7 +316,7 @@ CASES: Final = (
         _ALL,
         KeyRole.NO_PLAN,
         _fixed(KeyRole.NO_PLAN),
-        "NB_API_KEY_NO_PLAN",
+        "a key on a plan without API access",
     ),
     AuthCase(
         "other-scheme",
@@ -342,7 +342,7 @@ CASES: Final = (
         ("bearer",),
         None,
         _wrong_scheme("nothing after it"),
-        "Bearer and nothing after it",
+        "the Bearer scheme and nothing after it",
         "nothing after it",
     ),
     AuthCase(
