@@ -254,7 +254,8 @@ def pytest_terminal_summary(
 def _describe(target: Target | None, mutant: object) -> str:
     if target is None:
         return "(not started)"
-    kind = "the embedded mock" if target.is_mock else "a live API"
+    embedded = not os.environ.get("NB_BASE_URL", "").strip()
+    kind = ("the embedded mock" if embedded else "a mock") if target.is_mock else "a live API"
     if mutant:
         kind += f" with mutant {mutant}"
     return f"{target.base_url} ({kind})"
