@@ -9,7 +9,6 @@ not give calls `Target.need`, which raises `Missing` with the reason.
 from __future__ import annotations
 
 import os
-import posixpath
 import ssl
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-from nbkit.contract import KeyRole, operations
+from nbkit.contract import KeyRole, api_prefix
 from nbkit.contract.roles import AuthKeys
 from nbkit.errors import TargetError, UsageError
 
@@ -33,7 +32,6 @@ __all__ = [
     "DEFAULT_TIMEOUT_SECONDS",
     "Missing",
     "Target",
-    "api_prefix",
     "open_target",
     "ssl_context",
     "target_from_env",
@@ -46,14 +44,6 @@ DEFAULT_TIMEOUT_SECONDS: Final = 30.0
 
 class Missing(Exception):
     """A check needs something this target does not give; the message is the skip reason."""
-
-
-@cache
-def api_prefix() -> str:
-    """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
-    paths = [op.path for op in operations()]
-    # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
-    return posixpath.commonpath(paths).rstrip("/") + "/"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from typing import Final, NoReturn
 
 from nbkit.cassettes.cassette import Interaction, load_cassette
 from nbkit.cassettes.record import MOCK_ORIGIN, make_vcr
-from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, api_prefix, build_call
+from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, build_call
 from nbkit.cassettes.scrub import Scrubber
-from nbkit.contract import KeyRole
+from nbkit.contract import KeyRole, api_prefix
 from nbkit.errors import InputError
 from nbkit.target import Target
 

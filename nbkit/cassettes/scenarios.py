@@ -8,7 +8,6 @@ from the contract, so a renamed path moves every row with it.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,18 +15,16 @@ from pathlib import PurePosixPath
 from typing import Final
 from urllib.parse import urlencode
 
-from nbkit.contract import KeyRole, Request, load_auth_table, operations, schema
+from nbkit.contract import KeyRole, Request, api_prefix, load_auth_table, operations, schema
 from nbkit.types import JSON, StrEnum
 
 __all__ = [
-    "GROUPS",
     "SCENARIOS",
     "VIDEO_ID_SLOT",
     "AuthMethod",
     "Call",
     "Scenario",
     "Setup",
-    "api_prefix",
     "build_call",
     "scenario",
 ]
@@ -134,12 +131,6 @@ def build_call(item: Scenario, *, base_url: str, key: str | None, video_id: str 
 
 
 @cache
-def api_prefix() -> str:
-    """The path prefix every contract path shares (`/api/v1/`)."""
-    common = posixpath.commonpath([op.path for op in operations()])
-    return common.rstrip("/") + "/"
-
-
 def _operation(operation_id: str) -> tuple[str, str]:
     op = next(o for o in operations() if o.id == operation_id)
     return op.method, op.path
@@ -250,7 +241,6 @@ def _status_rows() -> list[Scenario]:
 
 
 SCENARIOS: Final[tuple[Scenario, ...]] = (*_auth_rows(), *_generation_rows(), *_status_rows())
-GROUPS: Final = tuple(dict.fromkeys(s.group for s in SCENARIOS))
 
 
 def scenario(scenario_id: str) -> Scenario:

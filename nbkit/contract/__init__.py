@@ -15,7 +15,7 @@ from nbkit.contract.load import (
     read_document,
 )
 from nbkit.contract.message import Request, Response
-from nbkit.contract.openapi import Operation, load_openapi, operation, operations
+from nbkit.contract.openapi import Operation, api_prefix, load_openapi, operation, operations
 from nbkit.contract.roles import KeyRole
 from nbkit.contract.validate import schema, validator
 
@@ -36,6 +36,7 @@ __all__ = [
     "Operation",
     "Request",
     "Response",
+    "api_prefix",
     "dereference",
     "deviations",
     "load_auth_table",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +13,7 @@ from jsonschema import Draft202012Validator
 from nbkit.contract.load import CONTRACT_FILE, dereference, read_document
 from nbkit.types import JSON
 
-__all__ = ["Operation", "load_openapi", "operation", "operations"]
+__all__ = ["Operation", "api_prefix", "load_openapi", "operation", "operations"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -93,3 +94,10 @@ def operation(operation_id: str, path: Path = CONTRACT_FILE) -> Operation:
             return op
     choices = ", ".join(op.id for op in found)
     raise ValueError(f"unknown operation {operation_id!r}; choose from {choices}")
+
+
+@cache
+def api_prefix() -> str:
+    """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
+    # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
+    return posixpath.commonpath([op.path for op in operations()]).rstrip("/") + "/"

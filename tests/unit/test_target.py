@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nbkit.contract import KeyRole, operations
+from nbkit.contract import KeyRole, api_prefix, operations
 from nbkit.contract.roles import ROLES_FROM_TARGET, AuthKeys
 from nbkit.errors import UsageError
 from nbkit.keys import new_key
-from nbkit.target import Missing, Target, api_prefix, open_target, target_from_env
+from nbkit.target import Missing, Target, open_target, target_from_env
 
 _BASE = "https://127.0.0.1:9/api/v1/"
 
