@@ -39,6 +39,8 @@ __all__ = [
 
 # Seconds between requests against a live target: 10 per second at most.
 _LIVE_MIN_INTERVAL = 0.1
+# The user property that marks a test of nbkit's own suite (its failures are deviations).
+_SUITE_PROPERTY = "nbkit_suite"
 
 
 @dataclass(slots=True)
@@ -130,6 +132,12 @@ def nb_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     run.active = True
     with open_target(mutant=request.config.getoption("nb_mutant")) as target:
         run.target = target
+        if target.allow_rate_limit and target.allow_spend and not target.is_mock:
+            from nbkit.suite.test_lifecycle import live_rate_limit_cost
+
+            reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(f"nbkit: NB_ALLOW_RATE_LIMIT=1: {live_rate_limit_cost()}")
         yield target
 
 
@@ -156,6 +164,16 @@ def _skip_missing() -> Generator[None, object, object]:
         return (yield)
     except Missing as missing:
         pytest.skip(str(missing))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark nbkit's own suite tests: only their failures say the target deviates."""
+    from nbkit.suite import SUITE_DIR
+
+    for item in items:
+        if Path(str(item.path)).resolve().is_relative_to(SUITE_DIR):
+            item.user_properties.append((_SUITE_PROPERTY, True))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -195,9 +213,15 @@ def pytest_terminal_summary(
         return
     recorder = run.recorder or Recorder()
     stats = terminalreporter.stats
+    own_failed = 0
     for report in [*stats.get("failed", []), *stats.get("error", [])]:
-        if isinstance(report, pytest.TestReport):
+        if not isinstance(report, pytest.TestReport):
+            continue
+        if dict(report.user_properties).get(_SUITE_PROPERTY):
             recorder.failures.append(Failure(report.nodeid, _reason(report)))
+        else:
+            # Only nbkit's checks judge the target: a user's own test failing is not a deviation.
+            own_failed += 1
     info = RunInfo(
         target=_describe(run.target, config.getoption("nb_mutant")),
         profile=str(config.getoption("nb_profile")),
@@ -208,6 +232,7 @@ def pytest_terminal_summary(
         passed=len(stats.get("passed", [])),
         failed=len(stats.get("failed", [])) + len(stats.get("error", [])),
         skipped=len(stats.get("skipped", [])),
+        own_failed=own_failed,
     )
     text = render_text(recorder, info)
     report_file = config.getoption("nb_report")
@@ -229,7 +254,8 @@ def pytest_terminal_summary(
 def _describe(target: Target | None, mutant: object) -> str:
     if target is None:
         return "(not started)"
-    kind = "the embedded mock" if target.is_mock else "a live API"
+    embedded = not os.environ.get("NB_BASE_URL", "").strip()
+    kind = ("the embedded mock" if embedded else "a mock") if target.is_mock else "a live API"
     if mutant:
         kind += f" with mutant {mutant}"
     return f"{target.base_url} ({kind})"

@@ -9,7 +9,6 @@ not give calls `Target.need`, which raises `Missing` with the reason.
 from __future__ import annotations
 
 import os
-import posixpath
 import ssl
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -17,60 +16,34 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-from nbkit.contract import operations
-from nbkit.errors import UsageError
+from nbkit.contract import KeyRole, api_prefix
+from nbkit.contract.roles import AuthKeys
+from nbkit.errors import TargetError, UsageError
 
 if TYPE_CHECKING:
+    import httpx
+
     from nbkit.mock import ControlClient
-    from nbkit.strategies import AuthKeys
 
 __all__ = [
-    "KEY_VARIABLES",
-    "VARIABLES",
+    "DEFAULT_TIMEOUT_SECONDS",
     "Missing",
     "Target",
-    "api_prefix",
     "open_target",
+    "ssl_context",
     "target_from_env",
 ]
 
-KeyName = Literal["NB_API_KEY", "NB_API_KEY_NO_PLAN", "NB_API_KEY_INACTIVE", "NB_API_KEY_REVOKED"]
 
-# The target interface of DESIGN.md, in its order.
-VARIABLES: Final = (
-    "NB_BASE_URL",
-    "NB_API_KEY",
-    "NB_API_KEY_NO_PLAN",
-    "NB_API_KEY_INACTIVE",
-    "NB_API_KEY_REVOKED",
-    "NB_CA_BUNDLE",
-    "NB_HTTP_URL",
-    "NB_ALLOW_SPEND",
-)
-
-
-# AuthKeys field -> the variable that gives it.
-KEY_VARIABLES: Final = {
-    "valid": "NB_API_KEY",
-    "no_plan": "NB_API_KEY_NO_PLAN",
-    "inactive": "NB_API_KEY_INACTIVE",
-    "revoked": "NB_API_KEY_REVOKED",
-}
+# A request's default timeout; generation is synchronous, and its callers pass their own.
+DEFAULT_TIMEOUT_SECONDS: Final = 30.0
 
 
 class Missing(Exception):
     """A check needs something this target does not give; the message is the skip reason."""
-
-
-@cache
-def api_prefix() -> str:
-    """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
-    paths = [op.path for op in operations()]
-    # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
-    return posixpath.commonpath(paths).rstrip("/") + "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,37 +51,27 @@ class Target:
     """The API under test; keys never appear in its repr."""
 
     base_url: str
-    api_key: str | None = field(default=None, repr=False)
-    api_key_no_plan: str | None = field(default=None, repr=False)
-    api_key_inactive: str | None = field(default=None, repr=False)
-    api_key_revoked: str | None = field(default=None, repr=False)
+    # The keys the target gives, by role (each read from the role's NB_* variable).
+    keys: AuthKeys = field(default_factory=AuthKeys)
     ca_bundle: Path | None = None
     http_url: str | None = None
     allow_spend: bool = False
+    # NB_ALLOW_RATE_LIMIT=1: a live run may use up the key's rate-limit window (costs credits).
+    allow_rate_limit: bool = False
+    # NB_OTHER_VIDEO_ID: a video of the NB_API_KEY_OTHER account (the foreign-video check).
+    other_video_id: str | None = None
     # The embedded mock's control API; None for any other target.
     control: ControlClient | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_mock(self) -> bool:
-        """Whether this is the embedded mock, where state can be set and nothing costs money."""
+        """Whether this is a mock (embedded or separate): state can be set, nothing costs money."""
         return self.control is not None
 
     @property
     def can_spend(self) -> bool:
         """Whether checks that generate videos may run (free on the mock, NB_ALLOW_SPEND=1 live)."""
         return self.is_mock or self.allow_spend
-
-    @property
-    def keys(self) -> AuthKeys:
-        """The keys, as the strategies take them."""
-        from nbkit.strategies import AuthKeys
-
-        return AuthKeys(
-            valid=self.api_key,
-            no_plan=self.api_key_no_plan,
-            inactive=self.api_key_inactive,
-            revoked=self.api_key_revoked,
-        )
 
     def url(self, path: str, *, base: str | None = None) -> str:
         """The address of a contract path (`/api/v1/x.php`) on this target (or on `base`)."""
@@ -123,23 +86,27 @@ class Target:
         """The base URL the contract's full paths go under (NB_BASE_URL without `/api/v1/`)."""
         return self.base_url.rstrip("/")[: -len(api_prefix().rstrip("/"))]
 
-    def ssl_context(self) -> ssl.SSLContext:
-        """A TLS context trusting NB_CA_BUNDLE if given, else the system store."""
-        if self.ca_bundle is None:
-            return ssl.create_default_context()
-        return ssl.create_default_context(cafile=str(self.ca_bundle))
+    def http_client(self, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Client:
+        """The one way nbkit opens an HTTP client to a target: its CA bundle, no redirects."""
+        import httpx
 
-    def need(self, name: KeyName) -> str:
-        """The key a variable names; raises `Missing` naming the variable when it is unset."""
-        value = {
-            "NB_API_KEY": self.api_key,
-            "NB_API_KEY_NO_PLAN": self.api_key_no_plan,
-            "NB_API_KEY_INACTIVE": self.api_key_inactive,
-            "NB_API_KEY_REVOKED": self.api_key_revoked,
-        }[name]
+        return httpx.Client(
+            verify=ssl_context(self.ca_bundle), timeout=timeout, follow_redirects=False
+        )
+
+    def need(self, role: KeyRole) -> str:
+        """The key of a role; raises `Missing` naming its variable when it is unset."""
+        value = self.keys.get(role)
         if value is None:
-            raise Missing(f"{name} is not set")
+            raise Missing(f"{role.variable or role} is not set")
         return value
+
+    def need_other_video(self) -> tuple[str, str]:
+        """Another account's key and one of its videos; raises `Missing` when not given."""
+        key = self.need(KeyRole.OTHER_USER)
+        if self.other_video_id is None:
+            raise Missing("NB_OTHER_VIDEO_ID is not set")
+        return key, self.other_video_id
 
     def need_http_url(self) -> str:
         """NB_HTTP_URL; raises `Missing` when it is unset."""
@@ -153,10 +120,33 @@ class Target:
             raise Missing(f"{what} needs the embedded mock's control API (NB_BASE_URL is set)")
         return self.control
 
+    def need_rate_limit(self, what: str) -> None:
+        """Raises `Missing` unless a live run may use up the rate-limit window."""
+        self.need_spend(what)
+        if not (self.is_mock or self.allow_rate_limit):
+            raise Missing(
+                f"{what} uses up the rate limit: set NB_ALLOW_RATE_LIMIT=1 to run it live"
+            )
+
     def need_spend(self, what: str) -> None:
         """Raises `Missing` unless generating videos is allowed."""
         if not self.can_spend:
             raise Missing(f"{what} generates videos: set NB_ALLOW_SPEND=1 to run it live")
+
+
+@cache
+def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    """The one TLS context builder: trusting `ca_bundle` (NB_CA_BUNDLE), else the system store.
+
+    Cached: loading the system store costs more than a request, and a context is
+    safe to share between clients. Raises TargetError for a CA file it cannot load.
+    """
+    try:
+        if ca_bundle is None:
+            return ssl.create_default_context()
+        return ssl.create_default_context(cafile=str(ca_bundle))
+    except (OSError, ssl.SSLError) as err:
+        raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
 
 
 def _optional(env: Mapping[str, str], name: str) -> str | None:
@@ -183,19 +173,41 @@ def target_from_env(env: Mapping[str, str], *, control: ControlClient | None = N
     if ca is not None and not Path(ca).is_file():
         raise UsageError(f"NB_CA_BUNDLE: {ca}: no such file")
     spend = _optional(env, "NB_ALLOW_SPEND")
-    if spend not in (None, "0", "1"):
-        raise UsageError("NB_ALLOW_SPEND: must be 1 (allow) or 0 (do not)")
+    rate = _optional(env, "NB_ALLOW_RATE_LIMIT")
+    for name, value in (("NB_ALLOW_SPEND", spend), ("NB_ALLOW_RATE_LIMIT", rate)):
+        if value not in (None, "0", "1"):
+            raise UsageError(f"{name}: must be 1 (allow) or 0 (do not)")
     return Target(
         base_url=base_url if base_url.endswith("/") else base_url + "/",
-        api_key=_optional(env, "NB_API_KEY"),
-        api_key_no_plan=_optional(env, "NB_API_KEY_NO_PLAN"),
-        api_key_inactive=_optional(env, "NB_API_KEY_INACTIVE"),
-        api_key_revoked=_optional(env, "NB_API_KEY_REVOKED"),
+        keys=AuthKeys.from_env(env),
+        other_video_id=_optional(env, "NB_OTHER_VIDEO_ID"),
         ca_bundle=None if ca is None else Path(ca),
         http_url=_optional(env, "NB_HTTP_URL"),
         allow_spend=spend == "1",
+        allow_rate_limit=rate == "1",
         control=control,
     )
+
+
+@contextmanager
+def _separate_mock_control(env: Mapping[str, str]) -> Iterator[ControlClient | None]:
+    """The control API of a mock started on its own (`nbkit mock`), if its env file names it."""
+    from nbkit.mock.server import ADMIN_TOKEN_VARIABLE, CONTROL_URL_VARIABLE
+
+    url, token = _optional(env, CONTROL_URL_VARIABLE), _optional(env, ADMIN_TOKEN_VARIABLE)
+    if url is None and token is None:
+        yield None
+        return
+    ca = _optional(env, "NB_CA_BUNDLE")
+    if url is None or token is None or ca is None:
+        raise UsageError(
+            f"{CONTROL_URL_VARIABLE}, {ADMIN_TOKEN_VARIABLE} and NB_CA_BUNDLE go together: "
+            "source the env file `nbkit mock` wrote"
+        )
+    from nbkit.mock import ControlClient
+
+    with ControlClient(url, admin_token=token, ca_bundle=Path(ca)) as control:
+        yield control
 
 
 @contextmanager
@@ -210,7 +222,8 @@ def open_target(
     if _optional(env, "NB_BASE_URL") is not None:
         if mutant is not None:
             raise UsageError("--mutant needs the embedded mock: unset NB_BASE_URL")
-        yield target_from_env(env)
+        with _separate_mock_control(env) as control:
+            yield target_from_env(env, control=control)
         return
     from nbkit.mock import serve
 

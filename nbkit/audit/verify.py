@@ -15,10 +15,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Final
 
-from nbkit.contract import load_auth_table
+from nbkit.contract import Request, load_auth_table, operation
 from nbkit.errors import TargetError, UsageError
+from nbkit.target import ssl_context
 from nbkit.types import StrEnum
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
 
 DEFAULT_BASE_URL: Final = "https://nanobananavideo.com/api/v1/"
 _PROBE: Final = "video-status.php?video_id=vid_000000000000"
+_PROBE_OPERATION: Final = "getVideoStatus"
 _TIMEOUT: Final = 10.0
 
 
@@ -59,8 +62,10 @@ def status_of(http_status: int, message: object) -> KeyStatus:
     for outcome in load_auth_table().outcomes.values():
         if outcome.status == http_status and any(m.text == message for m in outcome.messages):
             return KEY_STATUSES.get(outcome.id, KeyStatus.UNKNOWN)
-    if http_status in (401, 403, 429) or http_status >= 500:
-        # An undocumented refusal, a rate limit or a failure says nothing about the key.
+    refusals = {o.status for o in load_auth_table().outcomes.values() if o.status is not None}
+    documented = operation(_PROBE_OPERATION).responses
+    if http_status in refusals or str(http_status) not in documented or http_status >= 500:
+        # An undocumented refusal or answer, or a failure, says nothing about the key.
         return KeyStatus.UNKNOWN
     return KeyStatus.ACTIVE
 
@@ -77,15 +82,10 @@ def probe_url(base_url: str) -> str:
     return base_url.rstrip("/") + "/" + _PROBE
 
 
-def _context(ca_bundle: str | None) -> ssl.SSLContext:
-    try:
-        return ssl.create_default_context(cafile=ca_bundle or None)
-    except (OSError, ssl.SSLError) as err:
-        raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
-
-
 def _ask(url: str, key: bytes, context: ssl.SSLContext, timeout: float) -> KeyStatus:
-    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + key.decode()})
+    # The first documented method: its credential travels in a header, never in the URL.
+    keyed = load_auth_table().methods[0].apply(Request("GET", url), key.decode())
+    request = urllib.request.Request(url, headers=dict(keyed.headers))
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             return status_of(int(response.status), _message(response.read()))
@@ -113,7 +113,9 @@ def verify_keys(
     if not url.startswith("https://"):
         # A key sent over plain HTTP is a new leak; the API enforces HTTPS anyway (API-FACTS 1).
         raise UsageError(f"--verify: {url.split('?')[0]} is not HTTPS; set NB_BASE_URL to https://")
-    context = _context(ca_bundle or os.environ.get("NB_CA_BUNDLE"))
+    # urllib rather than the suite's httpx client: the audit extra does not install httpx.
+    ca = ca_bundle or os.environ.get("NB_CA_BUNDLE")
+    context = ssl_context(Path(ca) if ca else None)
     interval = 1.0 / rate if rate > 0 else 0.0
     statuses: dict[str, KeyStatus] = {}
     last = float("-inf")

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from nbkit.cassettes.scenarios import SCENARIOS, AuthMethod, Role, Scenario
+from nbkit.cassettes.scenarios import SCENARIOS, AuthMethod, Scenario
 
-__all__ = ["SCENARIOS", "AuthMethod", "Role", "Scenario"]
+__all__ = ["SCENARIOS", "AuthMethod", "Scenario"]

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
-from nbkit.cassettes.scenarios import AuthMethod, Role
-from nbkit.cassettes.scrub import role_of
+from nbkit.cassettes.scenarios import AuthMethod
+from nbkit.contract import KeyRole, load_auth_table
 from nbkit.contract.load import parse_document, read_bytes
+from nbkit.contract.roles import role_of_placeholder
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
@@ -45,23 +46,25 @@ class Interaction:
     @property
     def credential(self) -> tuple[AuthMethod, str | None]:
         """Where the key was sent and its (placeholder) value; the mock's precedence order."""
-        authorization = self.request_headers.get("authorization")
-        if authorization is not None:
-            return AuthMethod.BEARER, authorization.partition(" ")[2]
-        if "x-api-key" in self.request_headers:
-            return AuthMethod.HEADER, self.request_headers["x-api-key"]
-        for name, value in self.query:
-            if name == "api_key":
-                return AuthMethod.QUERY, value
+        # auth.yaml lists the methods in the mock's precedence order.
+        for method in load_auth_table().methods:
+            if method.location == "header":
+                value = self.request_headers.get(method.name.lower())
+            else:
+                value = next((v for n, v in self.query if n == method.name), None)
+            if value is not None:
+                # A scheme before the key (`Bearer <key>`): the credential is what follows it.
+                scheme = method.template != "{key}"
+                return AuthMethod(method.id), value.partition(" ")[2] if scheme else value
         return AuthMethod.NONE, None
 
     @property
-    def role(self) -> Role | None:
+    def role(self) -> KeyRole | None:
         """The role its placeholder keeps; None when the key is not a role placeholder."""
         method, value = self.credential
         if method is AuthMethod.NONE:
-            return Role.NONE
-        return None if value is None else role_of(value)
+            return KeyRole.NONE
+        return None if value is None else role_of_placeholder(value)
 
     @property
     def label(self) -> str:

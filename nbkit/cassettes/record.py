@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import ssl
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -18,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
-from nbkit.cassettes.scenarios import SCENARIOS, Call, Role, Scenario, Setup, build_call
-from nbkit.cassettes.scrub import PLACEHOLDERS, Scrubber
+from nbkit.cassettes.scenarios import SCENARIOS, Call, Scenario, Setup, build_call
+from nbkit.cassettes.scrub import Scrubber
+from nbkit.contract import KeyRole, load_auth_table
+from nbkit.contract.roles import ROLES_FROM_TARGET
 from nbkit.errors import TargetError
 from nbkit.keys import PREFIX, new_key
 
@@ -35,16 +36,12 @@ __all__ = ["MATCH_ON", "Recorded", "make_vcr", "record"]
 # What tells two recorded requests apart: the credential matcher compares the
 # Authorization and X-API-Key headers, which vcrpy does not match by default.
 MATCH_ON: Final = ("method", "path", "query", "credential", "body")
+_CREDENTIAL_HEADERS: Final = tuple(
+    m.name.lower() for m in load_auth_table().methods if m.location == "header"
+)
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
 # Where the mock's recordings say they went: its port changes on every run.
 MOCK_ORIGIN: Final = "https://127.0.0.1"
-# Role -> the NB_* variable that gives its key (unknown and malformed are made here).
-_VARIABLES: Final = {
-    Role.VALID: "NB_API_KEY",
-    Role.NO_PLAN: "NB_API_KEY_NO_PLAN",
-    Role.INACTIVE: "NB_API_KEY_INACTIVE",
-    Role.REVOKED: "NB_API_KEY_REVOKED",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +55,7 @@ class Recorded:
 
 
 def _credential_matcher(r1: vcr.request.Request, r2: vcr.request.Request) -> None:
-    for name in ("authorization", "x-api-key"):
+    for name in _CREDENTIAL_HEADERS:
         one = {k.lower(): v for k, v in r1.headers.items()}.get(name)
         two = {k.lower(): v for k, v in r2.headers.items()}.get(name)
         if one != two:
@@ -87,28 +84,19 @@ class _Endpoint:
 
     target: Target
     client: httpx.Client
-    keys: Mapping[Role, str | None] = field(repr=False)
+    keys: Mapping[KeyRole, str | None] = field(repr=False)
     mock: RunningMock | None = None
 
 
-def _keys(target: Target) -> dict[Role, str | None]:
+def _keys(target: Target) -> dict[KeyRole, str | None]:
     unknown = new_key()
     return {
-        Role.VALID: target.api_key,
-        Role.NO_PLAN: target.api_key_no_plan,
-        Role.INACTIVE: target.api_key_inactive,
-        Role.REVOKED: target.api_key_revoked,
-        Role.UNKNOWN: unknown,
+        **{role: target.keys.get(role) for role in ROLES_FROM_TARGET},
+        KeyRole.UNKNOWN: unknown,
         # A key without the documented prefix: the unknown key's body alone.
-        Role.MALFORMED: new_key()[len(PREFIX) :],
-        Role.NONE: None,
+        KeyRole.MALFORMED: new_key()[len(PREFIX) :],
+        KeyRole.NONE: None,
     }
-
-
-def _client(context: ssl.SSLContext) -> httpx.Client:
-    import httpx
-
-    return httpx.Client(verify=context, timeout=_TIMEOUT_SECONDS)
 
 
 def _seed_for_500(count: int) -> int:
@@ -140,7 +128,7 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
                 serve(state_dir=state / str(index), http_port=None, settings=setting)
             )
             target = target_from_env(mock.env, control=mock.control)
-            client = stack.enter_context(_client(target.ssl_context()))
+            client = stack.enter_context(target.http_client(timeout=_TIMEOUT_SECONDS))
             endpoints.append(_Endpoint(target, client, _keys(target), mock))
         yield endpoints[0], endpoints[1] if count_faults else None
 
@@ -154,18 +142,18 @@ class _Session:
         self.faulty = faulty
         self.made: list[str] = []
         secrets = {
-            key: PLACEHOLDERS[role]
+            key: role.placeholder
             for endpoint in (main, faulty)
             if endpoint is not None
             for role, key in endpoint.keys.items()
-            if key is not None
+            if key is not None and role.placeholder is not None
         }
         origins = {e.mock.origin: MOCK_ORIGIN for e in (main, faulty) if e is not None and e.mock}
         self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins))
 
     def _skip_reason(self, item: Scenario) -> str | None:
-        if item.role is not Role.NONE and self.main.keys[item.role] is None:
-            return f"{_VARIABLES[item.role]} is not set"
+        if item.role is not KeyRole.NONE and self.main.keys[item.role] is None:
+            return f"{item.role.variable} is not set"
         if item.needs_mock and self.main.mock is None:
             return f"{item.setup} needs the embedded mock (NB_BASE_URL is set)"
         if item.spends and not self.main.target.can_spend:
@@ -189,7 +177,7 @@ class _Session:
             call = build_call(
                 item,
                 base_url=endpoint.target.base_url,
-                key=endpoint.keys[Role.VALID],
+                key=endpoint.keys[KeyRole.VALID],
                 video_id=None,
             )
             for _ in range(limit):
@@ -251,7 +239,7 @@ def record(
     env = os.environ if env is None else env
     if env.get("NB_BASE_URL", "").strip():
         target = target_from_env(env)
-        with _client(target.ssl_context()) as client:
+        with target.http_client(timeout=_TIMEOUT_SECONDS) as client:
             session = _Session(output, _Endpoint(target, client, _keys(target)), None)
             return tuple(session.run(item) for item in scenarios)
     faults = sum(1 for item in scenarios if item.setup is Setup.FAULT)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +10,11 @@ from typing import Final, NoReturn
 
 from nbkit.cassettes.cassette import Interaction, load_cassette
 from nbkit.cassettes.record import MOCK_ORIGIN, make_vcr
-from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Role, Scenario, api_prefix, build_call
-from nbkit.cassettes.scrub import PLACEHOLDERS, Scrubber
+from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, build_call
+from nbkit.cassettes.scrub import Scrubber
+from nbkit.contract import KeyRole, api_prefix
 from nbkit.errors import InputError
+from nbkit.target import Target
 
 __all__ = ["NetworkBlocked", "Unmatched", "blocked_network", "recorded_video_id", "replay"]
 
@@ -45,12 +46,6 @@ def blocked_network() -> Iterator[None]:
         socket.socket.connect, socket.socket.connect_ex = saved  # type: ignore[method-assign]
 
 
-def _trust_nothing() -> ssl.SSLContext:
-    # Replay never opens a connection; a context with no CA loaded is cheap to build
-    # (the default one reads the whole trust store) and could not verify any server anyway.
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 def recorded_video_id(path: Path) -> str | None:
     """The video id the recording asked about: the setup made it, so replay reads it back."""
     for interaction in load_cassette(path):
@@ -62,7 +57,6 @@ def recorded_video_id(path: Path) -> str | None:
 
 def replay(item: Scenario, *, root: Path) -> Interaction:
     """The recorded answer to the scenario's request, as an interaction; Unmatched if none."""
-    import httpx
     from vcr.errors import (  # type: ignore[import-untyped]
         CannotOverwriteExistingCassetteException,
     )
@@ -74,13 +68,13 @@ def replay(item: Scenario, *, root: Path) -> Interaction:
         )
     needs_id = any(value == VIDEO_ID_SLOT for _, value in item.query)
     video_id = recorded_video_id(path) if needs_id else None
-    key = None if item.role is Role.NONE else PLACEHOLDERS[item.role]
+    key = None if item.role is KeyRole.NONE else item.role.placeholder
     call = build_call(item, base_url=REPLAY_BASE_URL, key=key, video_id=video_id)
     config = make_vcr(record_mode="none", scrubber=Scrubber())
     with (
         blocked_network(),
         config.use_cassette(str(path)),
-        httpx.Client(verify=_trust_nothing()) as client,
+        Target(REPLAY_BASE_URL).http_client() as client,
     ):
         try:
             response = client.request(

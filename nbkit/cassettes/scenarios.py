@@ -8,7 +8,6 @@ from the contract, so a renamed path moves every row with it.
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,35 +15,19 @@ from pathlib import PurePosixPath
 from typing import Final
 from urllib.parse import urlencode
 
-from nbkit.contract import operations, schema
+from nbkit.contract import KeyRole, Request, api_prefix, load_auth_table, operations, schema
 from nbkit.types import JSON, StrEnum
 
 __all__ = [
-    "GROUPS",
-    "ROLE_CONDITIONS",
     "SCENARIOS",
     "VIDEO_ID_SLOT",
     "AuthMethod",
     "Call",
-    "Role",
     "Scenario",
     "Setup",
-    "api_prefix",
     "build_call",
     "scenario",
 ]
-
-
-class Role(StrEnum):
-    """Which kind of key a request carries; placeholders keep it in the cassettes."""
-
-    VALID = "valid"
-    NO_PLAN = "no-plan"
-    INACTIVE = "inactive"
-    REVOKED = "revoked"
-    UNKNOWN = "unknown"
-    MALFORMED = "malformed"
-    NONE = "none"
 
 
 class AuthMethod(StrEnum):
@@ -65,17 +48,6 @@ class Setup(StrEnum):
     EXHAUST = "exhaust"  # the valid key's rate-limit window used up (mock only)
     FAULT = "fault"  # the mock's fault injection answers 500 (mock only)
 
-
-# Role -> the auth.yaml condition that describes it.
-ROLE_CONDITIONS: Final[Mapping[Role, str]] = {
-    Role.VALID: "valid-key",
-    Role.NO_PLAN: "plan-without-api-access",
-    Role.INACTIVE: "inactive-user",
-    Role.REVOKED: "revoked-key",
-    Role.UNKNOWN: "unknown-key",
-    Role.MALFORMED: "key-without-prefix",
-    Role.NONE: "no-credential",
-}
 
 # Stands for the id a setup made; resolved at record time, read back from the cassette at replay.
 VIDEO_ID_SLOT: Final = "{video_id}"
@@ -98,7 +70,7 @@ class Scenario:
     method: str
     path: str
     auth: AuthMethod
-    role: Role
+    role: KeyRole
     aims_at: int
     body: JSON = None
     query: tuple[tuple[str, str], ...] = ()
@@ -114,7 +86,7 @@ class Scenario:
     def spends(self) -> bool:
         """Whether the request generates a video (or needs the window used up) on a live API."""
         generates = self.method == "POST" and self.aims_at in (200, 429)
-        return generates and self.role is Role.VALID
+        return generates and self.role is KeyRole.VALID
 
     @property
     def needs_mock(self) -> bool:
@@ -143,12 +115,10 @@ def build_call(item: Scenario, *, base_url: str, key: str | None, video_id: str 
     query = [
         (name, (video_id or "") if value == VIDEO_ID_SLOT else value) for name, value in item.query
     ]
-    if key is not None and item.auth is AuthMethod.BEARER:
-        headers["Authorization"] = f"Bearer {key}"
-    elif key is not None and item.auth is AuthMethod.HEADER:
-        headers["X-API-Key"] = key
-    elif key is not None and item.auth is AuthMethod.QUERY:
-        query.append(("api_key", key))
+    if key is not None and item.auth is not AuthMethod.NONE:
+        request = load_auth_table().method(item.auth).apply(Request(item.method, ""), key)
+        headers.update(request.headers)
+        query.extend(request.params)
     content = None
     if item.body is not None:
         content = json.dumps(item.body, ensure_ascii=False).encode()
@@ -161,12 +131,6 @@ def build_call(item: Scenario, *, base_url: str, key: str | None, video_id: str 
 
 
 @cache
-def api_prefix() -> str:
-    """The path prefix every contract path shares (`/api/v1/`)."""
-    common = posixpath.commonpath([op.path for op in operations()])
-    return common.rstrip("/") + "/"
-
-
 def _operation(operation_id: str) -> tuple[str, str]:
     op = next(o for o in operations() if o.id == operation_id)
     return op.method, op.path
@@ -178,10 +142,9 @@ _OPERATIONS: Final[tuple[tuple[str, str, JSON], ...]] = (
     ("imageToVideo", "image-to-video", _IMAGE_BODY),
     ("getVideoStatus", "video-status", None),
 )
-_KEYED_ROLES: Final = tuple(r for r in Role if r is not Role.NONE)
+# The other user's key is a valid key: the foreign-video scenario is where it differs.
+_KEYED_ROLES: Final = tuple(r for r in KeyRole if r not in (KeyRole.NONE, KeyRole.OTHER_USER))
 _KEYED_METHODS: Final = tuple(m for m in AuthMethod if m is not AuthMethod.NONE)
-# The documented answer for a role that is refused (auth.yaml outcomes), for `aims_at` only.
-_REFUSAL: Final = {Role.NO_PLAN: 403, Role.NONE: 401}
 
 
 def _auth_rows() -> list[Scenario]:
@@ -189,12 +152,13 @@ def _auth_rows() -> list[Scenario]:
     for operation_id, short, body in _OPERATIONS:
         method, path = _operation(operation_id)
         pairs = [(m, r) for m in _KEYED_METHODS for r in _KEYED_ROLES]
-        for auth, role in [*pairs, (AuthMethod.NONE, Role.NONE)]:
-            own = role is Role.VALID and body is None
+        for auth, role in [*pairs, (AuthMethod.NONE, KeyRole.NONE)]:
+            own = role is KeyRole.VALID and body is None
             query = (
                 (("video_id", VIDEO_ID_SLOT if own else _MISSING_VIDEO_ID),) if body is None else ()
             )
-            aims = 200 if role is Role.VALID else _REFUSAL.get(role, 401)
+            refusal = load_auth_table().expect(role.condition, operation_id).status
+            aims = 200 if refusal is None else refusal
             rows.append(
                 Scenario(
                     id=f"{short}-{auth}-{role}",
@@ -224,7 +188,7 @@ def _row(
         group=group,
         operation_id=operation_id,
         auth=AuthMethod.BEARER,
-        role=Role.VALID,
+        role=KeyRole.VALID,
         aims_at=aims_at,
         description=description,
         **fields,
@@ -277,7 +241,6 @@ def _status_rows() -> list[Scenario]:
 
 
 SCENARIOS: Final[tuple[Scenario, ...]] = (*_auth_rows(), *_generation_rows(), *_status_rows())
-GROUPS: Final = tuple(dict.fromkeys(s.group for s in SCENARIOS))
 
 
 def scenario(scenario_id: str) -> Scenario:

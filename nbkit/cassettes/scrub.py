@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from nbkit.cassettes.scenarios import Role
+from nbkit.contract import KeyRole, load_auth_table
 from nbkit.keys import PREFIX
 from nbkit.types import JSON
 
@@ -26,30 +26,18 @@ if TYPE_CHECKING:
 __all__ = [
     "DROPPED_REQUEST_HEADERS",
     "DROPPED_RESPONSE_HEADERS",
-    "PLACEHOLDERS",
     "ROLELESS_PLACEHOLDER",
     "Scrubber",
     "is_placeholder",
-    "role_of",
     "scrub_credential",
     "scrub_text",
 ]
 
-# Role -> what stands for its key on disk. The malformed key has no prefix, and neither
-# has its placeholder, so a replayed request is still malformed. Every body is short and
-# carries the word PLACEHOLDER, which the audit classifies as a placeholder.
-PLACEHOLDERS: Final[Mapping[Role, str]] = {
-    Role.VALID: f"{PREFIX}PLACEHOLDER_VALID",
-    Role.NO_PLAN: f"{PREFIX}PLACEHOLDER_NO_PLAN",
-    Role.INACTIVE: f"{PREFIX}PLACEHOLDER_INACTIVE",
-    Role.REVOKED: f"{PREFIX}PLACEHOLDER_REVOKED",
-    Role.UNKNOWN: f"{PREFIX}PLACEHOLDER_UNKNOWN",
-    Role.MALFORMED: "PLACEHOLDER_MALFORMED",
-}
 # A key nobody sent on purpose (found in a body or an unexpected header): no role known.
 ROLELESS_PLACEHOLDER: Final = f"{PREFIX}PLACEHOLDER"
-_ALL_PLACEHOLDERS: Final = frozenset({*PLACEHOLDERS.values(), ROLELESS_PLACEHOLDER})
-_ROLES: Final = {value: role for role, value in PLACEHOLDERS.items()}
+_ALL_PLACEHOLDERS: Final = frozenset(
+    {*(role.placeholder for role in KeyRole if role.placeholder), ROLELESS_PLACEHOLDER}
+)
 
 # Any nb_ token: the prefix, then what a key body can hold. Broader than the audit's rule
 # on purpose (any length from 6): scrubbing an identifier costs nothing, missing a key does.
@@ -57,8 +45,19 @@ _LEFTOVER: Final = re.compile(re.escape(PREFIX) + r"[A-Za-z0-9_\-+/=.]{6,}")
 
 DROPPED_REQUEST_HEADERS: Final = frozenset({"cookie", "proxy-authorization", "x-nbkit-admin-token"})
 DROPPED_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
-_KEY_HEADERS: Final = frozenset({"x-api-key"})
-_KEY_QUERY: Final = "api_key"
+# Where a credential travels (contracts/auth.yaml): a header holding a scheme and the key,
+# headers holding the key alone, and query parameters.
+_SCHEME_HEADERS: Final = frozenset(
+    m.name.lower()
+    for m in load_auth_table().methods
+    if m.location == "header" and m.template != "{key}"
+)
+_KEY_HEADERS: Final = frozenset(
+    m.name.lower()
+    for m in load_auth_table().methods
+    if m.location == "header" and m.template == "{key}"
+)
+_KEY_QUERIES: Final = frozenset(m.name for m in load_auth_table().methods if m.location == "query")
 # The mock's control API: setup requests, never part of a recording.
 _CONTROL_PATH: Final = "/_nbkit/"
 
@@ -66,11 +65,6 @@ _CONTROL_PATH: Final = "/_nbkit/"
 def is_placeholder(value: str) -> bool:
     """Whether a value is one of the placeholders scrubbing writes."""
     return value in _ALL_PLACEHOLDERS
-
-
-def role_of(value: str) -> Role | None:
-    """The role a placeholder keeps, or None (role-less placeholder, or not a placeholder)."""
-    return _ROLES.get(value)
 
 
 def _keep_or_replace(match: re.Match[str]) -> str:
@@ -113,7 +107,7 @@ def _scrub_body(body: object, secrets: Mapping[str, str]) -> object:
 def _scrub_uri(uri: str, secrets: Mapping[str, str], origins: Mapping[str, str]) -> str:
     parts = urlsplit(uri)
     query = [
-        (name, scrub_credential(value, secrets) if name == _KEY_QUERY else value)
+        (name, scrub_credential(value, secrets) if name in _KEY_QUERIES else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
     uri = urlunsplit(parts._replace(query=urlencode(query)))
@@ -143,7 +137,7 @@ class Scrubber:
                 continue
             if lower == "host":
                 headers[name] = self._host(value)
-            elif lower == "authorization":
+            elif lower in _SCHEME_HEADERS:
                 headers[name] = _authorization(value, self.secrets)
             elif lower in _KEY_HEADERS:
                 headers[name] = scrub_credential(value, self.secrets)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
 import tempfile
@@ -125,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
         plan_threshold_eur=args.plan_threshold_eur,
         faults=faults,
     )
+    # Without --state-dir the state (keys, TLS files, env file) is temporary: removed on exit.
+    temporary = args.state_dir is None
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="nbkit-mock-"))
     if state_dir.exists() and not state_dir.is_dir():
         raise UsageError(f"--state-dir {state_dir}: not a directory")
@@ -156,4 +159,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
+        if temporary:
+            shutil.rmtree(state_dir, ignore_errors=True)
     return 0

@@ -77,11 +77,12 @@ def _check_arguments(args: argparse.Namespace) -> None:
 
 def _reach(target: Target) -> None:
     """One keyless request, so an unreachable target is a usage error, not 136 failures."""
+    from nbkit.contract import Request
     from nbkit.suite.client import Budget, Client
 
     try:
         with Client(target, Budget(1)) as client:
-            client.send("GET", target.base_url)
+            client.send(Request("GET", target.base_url))
     except TargetError as err:
         raise TargetError(f"{err}; check NB_BASE_URL and NB_CA_BUNDLE") from None
 

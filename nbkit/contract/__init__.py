@@ -1,8 +1,9 @@
-"""The contract as data: the OpenAPI document, its schemas and the auth table, loaded once."""
+"""The contract as data, loaded once, and the API model every other part uses."""
 
 from __future__ import annotations
 
-from nbkit.contract.auth_table import AuthTable, Expectation, load_auth_table
+from nbkit.contract.auth_table import AuthTable, Expectation, Method, load_auth_table
+from nbkit.contract.conformance import CHECKS, Deviation, Exchange, deviations, locate
 from nbkit.contract.load import (
     AUTH_TABLE_FILE,
     CONFLICTS_FILE,
@@ -13,22 +14,35 @@ from nbkit.contract.load import (
     dereference,
     read_document,
 )
-from nbkit.contract.openapi import Operation, load_openapi, operations
+from nbkit.contract.message import Request, Response
+from nbkit.contract.openapi import Operation, api_prefix, load_openapi, operation, operations
+from nbkit.contract.roles import KeyRole
 from nbkit.contract.validate import schema, validator
 
 __all__ = [
     "AUTH_TABLE_FILE",
+    "CHECKS",
     "CONFLICTS_FILE",
     "CONTRACTS_DIR",
     "CONTRACT_FILE",
     "HISTORY_DIR",
     "SCHEMAS_DIR",
     "AuthTable",
+    "Deviation",
+    "Exchange",
     "Expectation",
+    "KeyRole",
+    "Method",
     "Operation",
+    "Request",
+    "Response",
+    "api_prefix",
     "dereference",
+    "deviations",
     "load_auth_table",
     "load_openapi",
+    "locate",
+    "operation",
     "operations",
     "read_document",
     "schema",

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from nbkit.contract.load import AUTH_TABLE_FILE, read_document
+from nbkit.contract.message import Request
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
@@ -38,6 +39,16 @@ class Method:
     def render(self, key: str) -> str:
         """The header or parameter value that carries `key`."""
         return self.template.replace("{key}", key)
+
+    def apply(self, request: Request, key: str) -> Request:
+        """`request` carrying `key` the way this method sends it."""
+        return self.put(request, self.render(key))
+
+    def put(self, request: Request, value: str) -> Request:
+        """`request` with `value` as this method's whole header or parameter (no template)."""
+        if self.location == "header":
+            return request.with_header(self.name, value)
+        return request.with_param(self.name, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +120,16 @@ class AuthTable:
     open_questions: tuple[OpenQuestion, ...]
 
     def method(self, method_id: str) -> Method:
-        return next(m for m in self.methods if m.id == method_id)
+        """The method with this id; raises ValueError naming the choices."""
+        return _one(self.methods, method_id, "auth method")
 
     def condition(self, condition_id: str) -> Condition:
-        return next(c for c in self.conditions if c.id == condition_id)
+        """The condition with this id; raises ValueError naming the choices."""
+        return _one(self.conditions, condition_id, "auth.yaml condition")
+
+    def is_open(self, label: str) -> bool:
+        """Whether `label` is an open question (observed, never asserted)."""
+        return any(q.id == label for q in self.open_questions)
 
     def expect(self, condition_id: str, operation_id: str) -> Expectation:
         """The documented status and wordings for a condition on an operation."""
@@ -132,6 +149,21 @@ class AuthTable:
         return frozenset(
             m.text for o in self.outcomes.values() if o.status == status for m in o.messages
         )
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Row)
+
+
+def _one(rows: tuple[_R, ...], wanted: str, what: str) -> _R:
+    for row in rows:
+        if row.id == wanted:
+            return row
+    raise ValueError(f"unknown {what} {wanted!r}; choose from {', '.join(r.id for r in rows)}")
 
 
 @cache

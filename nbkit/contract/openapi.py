@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -12,7 +13,7 @@ from jsonschema import Draft202012Validator
 from nbkit.contract.load import CONTRACT_FILE, dereference, read_document
 from nbkit.types import JSON
 
-__all__ = ["Operation", "load_openapi", "operations"]
+__all__ = ["Operation", "api_prefix", "load_openapi", "operation", "operations"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -28,6 +29,14 @@ class Operation:
     responses: Mapping[str, JSON]
     request_schema: JSON | None
     extensions: Mapping[str, JSON]
+    # The operation's parameters, path-level ones first.
+    parameters: tuple[JSON, ...] = ()
+
+    def required_query(self) -> tuple[str, ...]:
+        """The names of the query parameters the operation requires."""
+        return tuple(
+            str(p["name"]) for p in self.parameters if p.get("in") == "query" and p.get("required")
+        )
 
     def response(self, status: int) -> JSON | None:
         """The documented response for a status, or None when it is not documented."""
@@ -71,6 +80,24 @@ def operations(path: Path = CONTRACT_FILE) -> tuple[Operation, ...]:
                     responses=dict(op.get("responses", {})),
                     request_schema=body.get("schema"),
                     extensions={k: v for k, v in op.items() if k.startswith("x-")},
+                    parameters=(*item.get("parameters", ()), *op.get("parameters", ())),
                 )
             )
     return tuple(found)
+
+
+def operation(operation_id: str, path: Path = CONTRACT_FILE) -> Operation:
+    """The operation with this id; raises ValueError naming the choices."""
+    found = operations(path)
+    for op in found:
+        if op.id == operation_id:
+            return op
+    choices = ", ".join(op.id for op in found)
+    raise ValueError(f"unknown operation {operation_id!r}; choose from {choices}")
+
+
+@cache
+def api_prefix() -> str:
+    """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
+    # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
+    return posixpath.commonpath([op.path for op in operations()]).rstrip("/") + "/"

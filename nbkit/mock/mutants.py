@@ -8,13 +8,26 @@ knows only the documentation (API-FACTS.md). Ids are permanent.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from nbkit.errors import UsageError
 
-__all__ = ["MUTANTS", "Behaviour", "Mutant", "behaviour_for", "find_mutant"]
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "MUTANTS",
+    "Behaviour",
+    "FillMissingFields",
+    "Mutant",
+    "RefuseEmptyBearer",
+    "behaviour_for",
+    "find_mutant",
+    "wrap_for",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +54,90 @@ class Behaviour:
     nested_status: bool = True
 
 
+# The fields a generation needs, per path ending, and what this mutant puts there.
+_FILLED: Final = {
+    "text-to-video.php": {"prompt": "A video nobody asked for"},
+    "image-to-video.php": {
+        "prompt": "A video nobody asked for",
+        "image_url": "https://example.com/photo.jpg",
+    },
+}
+
+
+class FillMissingFields:
+    """Serves a generation whose body lacks a required field, as if it had been sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        filled = next((v for k, v in _FILLED.items() if scope.get("path", "").endswith(k)), None)
+        if scope["type"] != "http" or scope.get("method") != "POST" or filled is None:
+            await self._app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            body = json.dumps({**filled, **parsed}).encode()
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self._app({**scope, "headers": headers}, replay, send)
+
+
+class RefuseEmptyBearer:
+    """Answers `Authorization: Bearer` with nothing after it as a malformed key."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        values = [v for k, v in scope.get("headers", ()) if k == b"authorization"]
+        if scope["type"] != "http" or [v.strip() for v in values] != [b"Bearer"]:
+            await self._app(scope, receive, send)
+            return
+        body = json.dumps({"success": False, "error": "Invalid API key format"}).encode()
+        start: Message = {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
 @dataclass(frozen=True, slots=True)
 class Mutant:
-    """One deliberate deviation: its permanent id, what it does, and how."""
+    """One deliberate deviation: its permanent id, what it does, and how.
+
+    `hook` flips switches of the documented behaviour; `wrap`, for a deviation
+    the switches do not reach, wraps the API's ASGI app.
+    """
 
     id: str
     description: str
     hook: Callable[[Behaviour], Behaviour]
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None
 
 
 MUTANTS: Final = (
@@ -141,6 +231,19 @@ MUTANTS: Final = (
         "the status endpoint returns the video's fields at the top level, not under video",
         lambda b: replace(b, nested_status=False),
     ),
+    Mutant(
+        "serve-missing-field",
+        "a generation missing a required field (prompt, image_url) gets 200 instead of 400",
+        lambda b: b,
+        FillMissingFields,
+    ),
+    Mutant(
+        "empty-bearer-is-format",
+        'Authorization "Bearer" with nothing after it gets "Invalid API key format" instead '
+        "of the missing-credential message",
+        lambda b: b,
+        RefuseEmptyBearer,
+    ),
 )
 
 
@@ -157,3 +260,11 @@ def behaviour_for(mutant_id: str | None) -> Behaviour:
     """The documented behaviour, changed by the named mutant if one is given."""
     documented = Behaviour()
     return documented if mutant_id is None else find_mutant(mutant_id).hook(documented)
+
+
+def wrap_for(mutant_id: str | None, app: ASGIApp) -> ASGIApp:
+    """The API app, wrapped by the named mutant when its deviation is a wrapper."""
+    if mutant_id is None:
+        return app
+    wrap = find_mutant(mutant_id).wrap
+    return app if wrap is None else wrap(app)

@@ -21,7 +21,7 @@ from nbkit.mock.app import API_PREFIX, MockApp, refuse_plain_http
 from nbkit.mock.client import ControlClient
 from nbkit.mock.control import build_control
 from nbkit.mock.faults import FaultInjector, FaultMiddleware
-from nbkit.mock.mutants import behaviour_for
+from nbkit.mock.mutants import behaviour_for, wrap_for
 from nbkit.mock.protocol import MAX_HEAD_BYTES, protocol_class
 from nbkit.mock.state import MockSettings, MockState
 from nbkit.mock.tls import make_tls_files
@@ -30,9 +30,20 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.types import ASGIApp
 
-__all__ = ["RunningMock", "serve", "write_env_file"]
+__all__ = [
+    "ADMIN_TOKEN_VARIABLE",
+    "CONTROL_URL_VARIABLE",
+    "SEEDED_USERS",
+    "RunningMock",
+    "SeededUser",
+    "serve",
+    "write_env_file",
+]
 
 LOCALHOST: Final = "127.0.0.1"
+# The variables of an env file that make a suite treat its target as this mock.
+CONTROL_URL_VARIABLE: Final = "NB_MOCK_CONTROL_URL"
+ADMIN_TOKEN_VARIABLE: Final = "NB_MOCK_ADMIN_TOKEN"
 _START_TIMEOUT_SECONDS: Final = 10.0
 _STOP_TIMEOUT_SECONDS: Final = 5.0
 _POLL_SECONDS: Final = 0.002
@@ -45,7 +56,8 @@ class RunningMock:
 
     `env` holds the target interface of DESIGN.md (NB_BASE_URL, NB_API_KEY,
     NB_API_KEY_NO_PLAN, NB_API_KEY_INACTIVE, NB_API_KEY_REVOKED, NB_CA_BUNDLE,
-    and NB_HTTP_URL when a plain-HTTP listener runs). It holds keys, so it is
+    and NB_HTTP_URL when a plain-HTTP listener runs), and the control API's
+    NB_MOCK_CONTROL_URL and NB_MOCK_ADMIN_TOKEN. It holds keys, so it is
     left out of `repr`. `user_ids` names the seeded users by role: `api`,
     `no_plan`, `inactive`, `revoked`.
     """
@@ -91,27 +103,38 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+@dataclass(frozen=True, slots=True)
+class SeededUser:
+    """One user the mock starts with: its name in `user_ids`, its NB_* variable and state."""
+
+    name: str
+    variable: str
+    plan: str
+    active: bool = True
+    # True: its key was regenerated, and the variable holds the old, revoked key.
+    revoked: bool = False
+
+
+# The users of the target interface. The mock keeps its own table (it never imports
+# the contract); tests/unit/mock/test_server.py compares it with nbkit.contract.KeyRole.
+SEEDED_USERS: Final = (
+    SeededUser("api", "NB_API_KEY", "api"),
+    SeededUser("no_plan", "NB_API_KEY_NO_PLAN", "pro"),
+    SeededUser("inactive", "NB_API_KEY_INACTIVE", "api", active=False),
+    SeededUser("revoked", "NB_API_KEY_REVOKED", "api", revoked=True),
+)
+
+
 def _seed(state: MockState) -> tuple[dict[str, str], dict[str, str]]:
-    """The four users of the target interface: their ids by role, and the NB_* keys."""
-    accounts = state.accounts
-    api_user, api_key = accounts.create(plan=find_plan("api"))
-    no_plan_user, no_plan_key = accounts.create(plan=find_plan("pro"))
-    inactive_user, inactive_key = accounts.create(plan=find_plan("api"), active=False)
-    revoked_user, revoked_key = accounts.create(plan=find_plan("api"))
-    accounts.regenerate(revoked_user.id)
-    state.fallback_user_id = api_user.id
-    ids = {
-        "api": api_user.id,
-        "no_plan": no_plan_user.id,
-        "inactive": inactive_user.id,
-        "revoked": revoked_user.id,
-    }
-    keys = {
-        "NB_API_KEY": api_key,
-        "NB_API_KEY_NO_PLAN": no_plan_key,
-        "NB_API_KEY_INACTIVE": inactive_key,
-        "NB_API_KEY_REVOKED": revoked_key,
-    }
+    """The users of SEEDED_USERS: their ids by name, and the NB_* keys."""
+    ids: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for seeded in SEEDED_USERS:
+        user, key = state.accounts.create(plan=find_plan(seeded.plan), active=seeded.active)
+        if seeded.revoked:
+            state.accounts.regenerate(user.id)
+        ids[seeded.name], keys[seeded.variable] = user.id, key
+    state.fallback_user_id = ids[SEEDED_USERS[0].name]
     return ids, keys
 
 
@@ -224,7 +247,7 @@ def serve(
     user_ids, keys = _seed(state)
     tls = make_tls_files(state_dir)
     injector = FaultInjector(settings.faults) if settings.faults.is_active else None
-    api: ASGIApp = MockApp(state, build_control(state))
+    api: ASGIApp = wrap_for(mutant, MockApp(state, build_control(state)))
     if injector is not None:
         api = FaultMiddleware(api, injector)
     if behaviour.api_over_plain_http and http_port is None:
@@ -245,7 +268,15 @@ def serve(
             )
             http_url = f"http://{host}:{http_sock.getsockname()[1]}{API_PREFIX}"
         base_url = http_url if behaviour.api_over_plain_http and http_url else origin + API_PREFIX
-        env = {"NB_BASE_URL": base_url, **keys, "NB_CA_BUNDLE": str(tls.ca_bundle)}
+        # Absolute paths, so the env file works from any directory; the control API's
+        # address and token, so a suite pointed at this mock knows it is one.
+        env = {
+            "NB_BASE_URL": base_url,
+            **keys,
+            "NB_CA_BUNDLE": str(tls.ca_bundle.resolve()),
+            CONTROL_URL_VARIABLE: origin,
+            ADMIN_TOKEN_VARIABLE: state.admin_token,
+        }
         if http_url is not None:
             env["NB_HTTP_URL"] = http_url
         runner = _Runner(servers, fast_loop=settings.event_loop == "auto")

@@ -5,7 +5,7 @@ Usable from any project's tests::
     from hypothesis import given
     from nbkit.strategies import AuthKeys, auth_requests, request_bodies
 
-    @given(auth_requests(AuthKeys(valid=os.environ["NB_API_KEY"])))
+    @given(auth_requests(AuthKeys.from_env(os.environ)))
     def test_my_gateway(request): ...
 
     @given(request_bodies("textToVideo"))

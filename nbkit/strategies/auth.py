@@ -15,12 +15,13 @@ from typing import Final, Literal
 
 from hypothesis import strategies as st
 
-from nbkit.contract import load_auth_table
-from nbkit.contract.auth_table import Method
+from nbkit.contract import KeyRole, Method, Request, load_auth_table
+from nbkit.contract.roles import AuthKeys
 from nbkit.keys import BODY_ALPHABET, PREFIX, redact
 
 __all__ = [
     "CASES",
+    "SCHEME_VARIANTS",
     "AuthCase",
     "AuthKeys",
     "AuthRequest",
@@ -100,12 +101,24 @@ def long_keys(*, min_size: int = LONG_MIN, max_size: int = LONG_MAX) -> st.Searc
     )
 
 
-def wrong_scheme_values(key: str) -> st.SearchStrategy[str]:
-    """Authorization values that are not `Bearer <key>`: other schemes, no space, no key."""
+# The variants auth.yaml's authorization-not-bearer names, and the values of each.
+SCHEME_VARIANTS: Final = ("another scheme", "no scheme", "nothing after it")
+
+
+def wrong_scheme_values(key: str, variant: str | None = None) -> st.SearchStrategy[str]:
+    """Authorization values that are not `Bearer <key>`, of one variant (default: any)."""
     basic = base64.b64encode(f"user:{key}".encode()).decode()
-    return st.sampled_from(
-        (f"Basic {basic}", f"Token {key}", f"Bearer{key}", "Bearer", "", key, f"ApiKey {key}")
-    )
+    values = {
+        "another scheme": (f"Basic {basic}", f"Token {key}", f"ApiKey {key}"),
+        "no scheme": (key, f"Bearer{key}", ""),
+        # HTTP drops trailing whitespace, so `Bearer ` reaches the server as `Bearer`.
+        "nothing after it": ("Bearer",),
+    }
+    if variant is None:
+        return st.sampled_from([v for group in values.values() for v in group])
+    if variant not in values:
+        raise ValueError(f"unknown variant {variant!r}; choose from {', '.join(values)}")
+    return st.sampled_from(values[variant])
 
 
 def _display(value: str) -> str:
@@ -141,15 +154,14 @@ class AuthRequest:
         """Query pairs, in order, duplicates kept."""
         return [(c.name, c.value) for c in self.credentials if c.location == "query"]
 
-
-@dataclass(frozen=True, slots=True)
-class AuthKeys:
-    """The keys a target gives; a case whose key is missing is not generated."""
-
-    valid: str | None = field(default=None, repr=False)
-    no_plan: str | None = field(default=None, repr=False)
-    inactive: str | None = field(default=None, repr=False)
-    revoked: str | None = field(default=None, repr=False)
+    def apply(self, request: Request) -> Request:
+        """`request` carrying these credentials, in order, duplicates kept."""
+        for credential in self.credentials:
+            if credential.location == "header":
+                request = request.with_header(credential.name, credential.value)
+            else:
+                request = request.with_param(credential.name, credential.value)
+        return request
 
 
 # How one case builds the credential values for a method, from the target's keys;
@@ -164,9 +176,11 @@ class AuthCase:
     id: str
     label: str
     methods: tuple[str, ...] | None  # None: one request without a method (`none`)
-    needs: str | None  # the AuthKeys field it needs
+    needs: KeyRole | None  # the role whose key it needs
     build: Build
     description: str
+    # The variant of its auth.yaml condition it draws, as the condition's description names it.
+    variant: str | None = None
 
 
 def _put(
@@ -183,13 +197,9 @@ def _raw(
     return values.map(lambda v: (Credential(method.location, method.name, v),))
 
 
-def _key(keys: AuthKeys, name: str | None) -> str | None:
-    return None if name is None else getattr(keys, name)
-
-
-def _fixed(name: str) -> Build:
+def _fixed(role: KeyRole) -> Build:
     def build(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-        key = _key(keys, name)
+        key = keys.get(role)
         return None if key is None else _put(method, st.just(key))
 
     return build
@@ -215,29 +225,33 @@ def _no_prefix(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Creden
     return _put(method, keys_without_prefix())
 
 
-def _wrong_scheme(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
-    key = keys.valid
-    values = wrong_scheme_values(key) if key else well_formed_keys().flatmap(wrong_scheme_values)
-    return _raw(method, values)
+def _wrong_scheme(variant: str) -> Build:
+    def build(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
+        key = keys.get(KeyRole.VALID)
+        keys_drawn = st.just(key) if key else well_formed_keys()
+        return _raw(method, keys_drawn.flatmap(lambda k: wrong_scheme_values(k, variant)))
+
+    return build
 
 
 def _scheme_case(
     method: Method, keys: AuthKeys
 ) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-    if keys.valid is None:
+    if keys.get(KeyRole.VALID) is None:
         return None
     scheme = method.template.split(" ", 1)[0]
     variants = st.sampled_from((scheme.lower(), scheme.upper(), scheme.swapcase()))
     return _raw(
         method,
         variants.map(lambda s: method.template.replace(scheme, s, 1)).map(
-            lambda template: template.replace("{key}", keys.valid or "")
+            lambda template: template.replace("{key}", keys.get(KeyRole.VALID) or "")
         ),
     )
 
 
 def _padded(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]] | None:
-    return None if keys.valid is None else _put(method, padded(st.just(keys.valid)))
+    key = keys.get(KeyRole.VALID)
+    return None if key is None else _put(method, padded(st.just(key)))
 
 
 def _blank(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential, ...]]:
@@ -246,8 +260,9 @@ def _blank(method: Method, keys: AuthKeys) -> st.SearchStrategy[tuple[Credential
 
 def _mixed_keys(keys: AuthKeys) -> st.SearchStrategy[str]:
     options: list[st.SearchStrategy[str]] = [unknown_keys(), keys_without_prefix()]
-    if keys.valid is not None:
-        options.insert(0, st.just(keys.valid))
+    key = keys.get(KeyRole.VALID)
+    if key is not None:
+        options.insert(0, st.just(key))
     return st.one_of(options)
 
 
@@ -274,7 +289,7 @@ _SINGLE_VALUE: Final = ("header", "query")
 
 CASES: Final = (
     AuthCase("no-credential", "no-credential", None, None, _nothing, "no key anywhere"),
-    AuthCase("valid-key", "valid-key", _ALL, "valid", _fixed("valid"), "NB_API_KEY"),
+    AuthCase("valid-key", "valid-key", _ALL, KeyRole.VALID, _fixed(KeyRole.VALID), "the valid key"),
     AuthCase("no-prefix", "key-without-prefix", _ALL, None, _no_prefix, "a key without nb_"),
     AuthCase("unknown-key", "unknown-key", _ALL, None, _unknown, "a well-formed unknown key"),
     AuthCase("long-key", "unknown-key", _ALL, None, _long, "an unknown key of 4-7 KiB"),
@@ -283,34 +298,58 @@ CASES: Final = (
         "inactive-user",
         "inactive-user",
         _ALL,
-        "inactive",
-        _fixed("inactive"),
-        "NB_API_KEY_INACTIVE",
+        KeyRole.INACTIVE,
+        _fixed(KeyRole.INACTIVE),
+        "the key of an inactive user",
     ),
     AuthCase(
-        "revoked-key", "revoked-key", _ALL, "revoked", _fixed("revoked"), "NB_API_KEY_REVOKED"
+        "revoked-key",
+        "revoked-key",
+        _ALL,
+        KeyRole.REVOKED,
+        _fixed(KeyRole.REVOKED),
+        "a key regenerated since",
     ),
     AuthCase(
         "no-plan",
         "plan-without-api-access",
         _ALL,
-        "no_plan",
-        _fixed("no_plan"),
-        "NB_API_KEY_NO_PLAN",
+        KeyRole.NO_PLAN,
+        _fixed(KeyRole.NO_PLAN),
+        "a key on a plan without API access",
     ),
     AuthCase(
-        "wrong-scheme",
+        "other-scheme",
         "authorization-not-bearer",
         ("bearer",),
         None,
-        _wrong_scheme,
-        "Basic, Token, no space, no key, the key alone",
+        _wrong_scheme("another scheme"),
+        "Basic, Token or ApiKey instead of Bearer",
+        "another scheme",
+    ),
+    AuthCase(
+        "no-scheme",
+        "authorization-not-bearer",
+        ("bearer",),
+        None,
+        _wrong_scheme("no scheme"),
+        "the key alone, Bearer without its space, or an empty value",
+        "no scheme",
+    ),
+    AuthCase(
+        "bearer-without-key",
+        "authorization-not-bearer",
+        ("bearer",),
+        None,
+        _wrong_scheme("nothing after it"),
+        "the Bearer scheme and nothing after it",
+        "nothing after it",
     ),
     AuthCase(
         "scheme-case",
         "scheme-case",
         ("bearer",),
-        "valid",
+        KeyRole.VALID,
         _scheme_case,
         "bearer / BEARER with a valid key",
     ),
@@ -320,7 +359,7 @@ CASES: Final = (
         "padded-key",
         "surrounding-whitespace",
         ("bearer", "query"),
-        "valid",
+        KeyRole.VALID,
         _padded,
         "a valid key with spaces or tabs around it",
     ),
@@ -333,8 +372,13 @@ CASES: Final = (
 def requests_for(
     case: AuthCase, method_id: str | None, keys: AuthKeys
 ) -> st.SearchStrategy[AuthRequest] | None:
-    """The requests of one case and method, or None when the keys it needs are missing."""
+    """The requests of one case and method, or None when the keys it needs are missing.
+
+    Raises ValueError for a method id auth.yaml does not name.
+    """
     table = load_auth_table()
+    if method_id is not None:
+        table.method(method_id)
     if case.methods is None:
         credentials = case.build(table.methods[0], keys)
         method_name = "none"
@@ -354,6 +398,8 @@ def auth_requests(
     """Every case of `CASES` for the given methods (all by default) the keys allow."""
     keys = keys or AuthKeys()
     wanted = methods or tuple(m.id for m in load_auth_table().methods)
+    for wanted_id in wanted:
+        load_auth_table().method(wanted_id)  # ValueError naming the choices
     options = []
     for case in CASES:
         for method_id in (None,) if case.methods is None else wanted:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Final
 
 import httpx
 
+from nbkit.contract import Request, Response
 from nbkit.errors import TargetError
 from nbkit.target import Missing, Target
-from nbkit.types import JSON
 
-__all__ = ["Answer", "Budget", "Client", "Unsendable"]
-
-_TIMEOUT_SECONDS: Final = 30.0
+__all__ = ["Budget", "Client", "Unsendable"]
 
 
 class Unsendable(Exception):
@@ -46,36 +42,13 @@ class Budget:
         self.count += 1
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A response as the checks read it."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: JSON
-    text: str
-
-    @property
-    def message(self) -> object:
-        """The `error` field of the envelope, or None."""
-        return self.body.get("error") if isinstance(self.body, dict) else None
-
-    def describe(self) -> str:
-        """`401 "Invalid API key"`: status and message, or the start of the body."""
-        if isinstance(self.body, dict) and "error" in self.body:
-            return f"{self.status} {json.dumps(self.body['error'], ensure_ascii=False)}"
-        return f"{self.status} {self.text[:80]!r}" if self.text else str(self.status)
-
-
 class Client:
     """Sends the suite's requests to one target and counts them against the budget."""
 
     def __init__(self, target: Target, budget: Budget) -> None:
         self.target = target
         self.budget = budget
-        self._http = httpx.Client(
-            verify=target.ssl_context(), timeout=_TIMEOUT_SECONDS, follow_redirects=False
-        )
+        self._http = target.http_client()
 
     def __enter__(self) -> Client:
         return self
@@ -91,39 +64,32 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        headers: Sequence[tuple[str, str]] = (),
-        params: Sequence[tuple[str, str]] = (),
-        body: JSON | None = None,
-    ) -> Answer:
+    def send(self, request: Request) -> Response:
         """One request; raises `Unsendable` or `TargetError` (which never show the key)."""
         # pytest prints a frame's arguments in tracebacks; these hold keys.
         __tracebackhide__ = True
         # Bytes, so non-ASCII values go out as UTF-8 instead of failing to encode.
-        encoded = [(name.encode(), value.encode()) for name, value in headers]
-        content = None if body is None else json.dumps(body).encode()
+        encoded = [(name.encode(), value.encode()) for name, value in request.headers]
+        content = None if request.body is None else json.dumps(request.body).encode()
         if content is not None:
             encoded.append((b"Content-Type", b"application/json"))
         try:
-            request = self._http.build_request(
-                method, url, headers=encoded, params=list(params), content=content
+            built = self._http.build_request(
+                request.method,
+                request.url,
+                headers=encoded,
+                params=list(request.params),
+                content=content,
             )
         except (httpx.InvalidURL, UnicodeError, ValueError) as err:
             raise Unsendable(type(err).__name__) from None
         self.budget.take()
         try:
-            response = self._http.send(request)
+            response = self._http.send(built)
         except httpx.LocalProtocolError as err:
             raise Unsendable(type(err).__name__) from None
         except httpx.HTTPError as err:
             # The message of an httpx error can quote the URL, and so a ?api_key=.
-            raise TargetError(f"{method} {url.split('?')[0]}: {type(err).__name__}") from None
-        try:
-            parsed: JSON = response.json()
-        except ValueError:
-            parsed = None
-        return Answer(response.status_code, dict(response.headers), parsed, response.text)
+            where = request.url.split("?")[0]
+            raise TargetError(f"{request.method} {where}: {type(err).__name__}") from None
+        return Response.from_text(response.status_code, response.headers, response.text)

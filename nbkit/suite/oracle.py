@@ -1,6 +1,8 @@
-"""What the documentation says an answer must be: auth.yaml and the contract, applied to answers.
+"""The suite's verdicts: every answer it receives judged by the contract's conformance checks.
 
 Nothing here holds a status or a message: they come from `nbkit.contract`.
+An open question of auth.yaml makes only the auth answer "observed": the
+status, the body and the headers of that answer are still judged.
 """
 
 from __future__ import annotations
@@ -10,24 +12,31 @@ from functools import cache
 
 from jsonschema import Draft202012Validator
 
-from nbkit.contract import Operation, load_auth_table, load_openapi, operations
-from nbkit.suite.client import Answer
-from nbkit.target import Missing
+from nbkit.contract import (
+    Exchange,
+    KeyRole,
+    Operation,
+    Request,
+    Response,
+    deviations,
+    load_auth_table,
+    operation,
+)
+from nbkit.contract.conformance import expected_auth
+from nbkit.target import Missing, Target
 from nbkit.types import JSON, StrEnum
 
 __all__ = [
     "FreeProbe",
     "Judgement",
     "Verdict",
+    "conformance_problems",
     "documented_statuses",
     "free_probe",
-    "header_failures",
     "is_authorized_answer",
-    "is_open",
-    "judge_auth",
-    "operation",
+    "judge",
+    "keyed_request",
     "rate_limit",
-    "schema_failure",
     "valid_body",
 ]
 
@@ -58,15 +67,10 @@ class FreeProbe:
     params: tuple[tuple[str, str], ...]
     body: JSON | None
 
-
-def operation(operation_id: str) -> Operation:
-    """The contract operation with this id."""
-    return next(op for op in operations() if op.id == operation_id)
-
-
-def _parameters(op: Operation) -> list[JSON]:
-    item = load_openapi()["paths"][op.path]
-    return [*item.get("parameters", []), *item[op.method.lower()].get("parameters", [])]
+    def request(self, target: Target, *, base: str | None = None) -> Request:
+        """The probe addressed to a target (or to `base`), without a credential."""
+        op = self.operation
+        return Request(op.method, target.url(op.path, base=base), (), self.params, self.body)
 
 
 @cache
@@ -74,7 +78,7 @@ def free_probe(operation_id: str) -> FreeProbe:
     """The probe for an operation: documented example parameters, and a body missing a field."""
     op = operation(operation_id)
     params = []
-    for parameter in _parameters(op):
+    for parameter in op.parameters:
         if parameter.get("in") == "query" and parameter.get("required"):
             example = parameter.get(
                 "example", parameter.get("schema", {}).get("examples", [None])[0]
@@ -91,68 +95,40 @@ def free_probe(operation_id: str) -> FreeProbe:
     return FreeProbe(op, tuple(params), body)
 
 
-def is_open(label: str) -> bool:
-    """Whether the label is an open question of auth.yaml (observed, never asserted)."""
-    return label in {q.id for q in load_auth_table().open_questions}
+def keyed_request(
+    target: Target,
+    op: Operation,
+    *,
+    body: JSON | None = None,
+    params: tuple[tuple[str, str], ...] = (),
+    role: KeyRole = KeyRole.VALID,
+) -> Request:
+    """A request for `op` carrying the role's key (NB_API_KEY) by the first documented method."""
+    method = load_auth_table().methods[0]
+    request = Request(op.method, target.url(op.path), params=params, body=body)
+    return method.apply(request, target.need(role))
 
 
-def schema_failure(op: Operation, answer: Answer) -> str | None:
-    """Why the body is not the one documented for its status, or None when it is (or none is)."""
-    validator = op.body_validator(answer.status)
-    if validator is None:
-        return None
-    error = next(iter(validator.iter_errors(answer.body)), None)
-    if error is None:
-        return None
-    where = "/".join(str(p) for p in error.absolute_path) or "body"
-    return f"{answer.status} body does not match the contract at {where}: {error.message[:120]}"
+def _describe(op: Operation, request: Request, response: Response, condition: str) -> list[str]:
+    return [
+        f"{d.check}: expected {d.expected}, got {d.seen}"
+        for d in deviations(Exchange(op, request, response, condition))
+    ]
 
 
-def judge_auth(label: str, op: Operation, answer: Answer) -> Judgement:
-    """The verdict on an auth probe's answer under an auth.yaml condition or open question."""
-    table = load_auth_table()
-    if is_open(label):
-        return Judgement(Verdict.OPEN, f"open: {label}")
-    expectation = table.expect(label, op.id)
-    if expectation.status is None:
-        expected = "authorized: no auth refusal"
-    else:
-        wordings = " | ".join(f'"{m}"' for m in expectation.messages)
-        expected = f"{expectation.status} {wordings}"
-    if not expectation.accepts(answer.status, answer.message):
-        return Judgement(Verdict.FAIL, expected, f"{label}: expected {expected}")
-    if str(answer.status) not in op.responses:
-        return Judgement(Verdict.FAIL, expected, f"{answer.status} is not documented for {op.id}")
-    failure = schema_failure(op, answer)
-    if failure is not None:
-        return Judgement(Verdict.FAIL, expected, failure)
-    return Judgement(Verdict.PASS, expected)
+def judge(condition: str, op: Operation, request: Request, response: Response) -> Judgement:
+    """The verdict on an answer to a request under an auth.yaml condition or open question."""
+    problems = _describe(op, request, response, condition)
+    is_open = load_auth_table().is_open(condition)
+    expected = f"open: {condition}" if is_open else expected_auth(condition, op.id)
+    if problems:
+        return Judgement(Verdict.FAIL, expected, f"{condition}: " + "; ".join(problems))
+    return Judgement(Verdict.OPEN if is_open else Verdict.PASS, expected)
 
 
-def header_failures(op: Operation, answer: Answer) -> list[str]:
-    """Each documented header of this status that is missing or does not match its schema."""
-    response = op.response(answer.status)
-    if not isinstance(response, dict):
-        return []
-    present = {name.lower(): value for name, value in answer.headers.items()}
-    failures = []
-    for name, header in response.get("headers", {}).items():
-        value = present.get(name.lower())
-        if value is None:
-            if header.get("required"):
-                failures.append(f"{answer.status} lacks the documented header {name}")
-            continue
-        header_schema = header.get("schema", {})
-        instance: object = value
-        if header_schema.get("type") == "integer":
-            try:
-                instance = int(value)
-            except ValueError:
-                failures.append(f"{name}: {value[:40]!r} is not an integer")
-                continue
-        if not Draft202012Validator(header_schema).is_valid(instance):
-            failures.append(f"{name}: {value[:40]!r} does not match the contract")
-    return failures
+def conformance_problems(op: Operation, request: Request, response: Response) -> list[str]:
+    """Each deviation of an answer to a request made with a valid key, in words."""
+    return _describe(op, request, response, KeyRole.VALID.condition)
 
 
 def valid_body(op: Operation) -> JSON:
@@ -186,15 +162,16 @@ def rate_limit(op: Operation) -> tuple[int, int]:
     return int(extension["limit"]), int(extension["window_seconds"])
 
 
-def is_authorized_answer(op: Operation, answer: Answer) -> bool:
+def is_authorized_answer(op: Operation, response: Response) -> bool:
     """Whether the answer shows the request was served as authenticated.
 
     A 2xx, or a documented non-auth status whose body is the documented one
     (the 400 of a refused body, the 404 of an unknown video).
     """
-    if 200 <= answer.status < 300:
+    if 200 <= response.status < 300:
         return True
     auth_statuses = {o.status for o in load_auth_table().outcomes.values() if o.status}
-    if answer.status in auth_statuses or str(answer.status) not in op.responses:
+    if response.status in auth_statuses or str(response.status) not in op.responses:
         return False
-    return op.body_validator(answer.status) is not None and schema_failure(op, answer) is None
+    validator = op.body_validator(response.status)
+    return validator is not None and validator.is_valid(response.body)

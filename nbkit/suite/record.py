@@ -55,7 +55,6 @@ class Recorder:
 
     observations: list[Observation] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    requests: int = 0
 
     def add(self, observation: Observation) -> None:
         self.observations.append(observation)

@@ -28,6 +28,8 @@ class RunInfo:
     passed: int
     failed: int
     skipped: int
+    # Failed tests of the user's own, outside nbkit's suite: never a verdict on the target.
+    own_failed: int = 0
 
 
 def _matrix(recorder: Recorder) -> list[tuple[str, ...]]:
@@ -37,9 +39,10 @@ def _matrix(recorder: Recorder) -> list[tuple[str, ...]]:
 
 
 def _summary_line(info: RunInfo, recorder: Recorder) -> str:
-    verdict = "DEVIATES from the contract" if recorder.deviates or info.failed else "conforms"
+    verdict = "DEVIATES from the contract" if recorder.deviates else "conforms"
+    own = f" ({info.own_failed} of them your own tests)" if info.own_failed else ""
     return (
-        f"target {info.target} {verdict}: {info.passed} passed, {info.failed} failed, "
+        f"target {info.target} {verdict}: {info.passed} passed, {info.failed} failed{own}, "
         f"{info.skipped} skipped; {info.requests} requests (budget {info.max_requests}"
         f"{f', at most {info.max_rate:g}/s' if info.max_rate else ''}) "
         f"in {info.seconds:.1f} s, profile {info.profile}"

@@ -10,13 +10,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, reject
 
-from nbkit.contract import operations
+from nbkit.contract import operation, operations
 from nbkit.strategies import CASES, AuthCase, AuthRequest, requests_for
 from nbkit.suite.client import Client, Unsendable
-from nbkit.suite.oracle import Verdict, free_probe, judge_auth, operation
+from nbkit.suite.oracle import Verdict, free_probe, judge
 from nbkit.suite.profiles import Profile, hypothesis_settings
 from nbkit.suite.record import Observation, Recorder
-from nbkit.target import KEY_VARIABLES
 
 __all__ = ["test_auth"]
 
@@ -42,28 +41,22 @@ def test_auth(
     op = operation(operation_id)
     strategy = requests_for(case, None if method_id == "none" else method_id, nb_client.target.keys)
     if strategy is None:
-        reason = f"{KEY_VARIABLES.get(case.needs or '', case.needs)} is not set"
+        reason = f"{case.needs.variable if case.needs else case.id} is not set"
         nb_recorder.skip(
             method=method_id, case=case.id, label=case.label, operation=op.id, reason=reason
         )
         pytest.skip(reason)
-    probe = free_probe(op.id)
-    url = nb_client.target.url(op.path)
+    probe = free_probe(op.id).request(nb_client.target)
 
     @hypothesis_settings(nb_profile)
     @given(request=strategy)
     def check(request: AuthRequest) -> None:
+        sent = request.apply(probe)
         try:
-            answer = nb_client.send(
-                op.method,
-                url,
-                headers=request.headers(),
-                params=[*probe.params, *request.params()],
-                body=probe.body,
-            )
+            answer = nb_client.send(sent)
         except Unsendable:
             reject()
-        judgement = judge_auth(request.label, op, answer)
+        judgement = judge(request.label, op, sent, answer)
         nb_recorder.settle(
             Observation(
                 request.method,

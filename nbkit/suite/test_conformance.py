@@ -8,20 +8,34 @@ nothing and always runs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
 from hypothesis import given
 
-from nbkit.contract import load_auth_table, load_openapi, operations
+from nbkit.contract import (
+    Exchange,
+    KeyRole,
+    Request,
+    Response,
+    deviations,
+    load_auth_table,
+    load_openapi,
+    locate,
+    operation,
+    operations,
+)
 from nbkit.suite.client import Budget, Client
-from nbkit.suite.oracle import operation
 from nbkit.suite.profiles import Profile, hypothesis_settings
-from nbkit.target import Missing, Target
+from nbkit.target import Target
+from nbkit.types import JSON
 
 __all__ = ["test_operation_conforms", "test_stateful_links"]
 
@@ -36,19 +50,66 @@ _CHECKS = (
 _NEGATIVE_CHECKS = ("negative_data_rejection",)
 
 
-class _CountingSession(requests.Session):
-    """A requests session whose every request counts against the run's budget."""
+def _condition(request: Request, key: str) -> str | None:
+    """The auth.yaml condition of a schemathesis request: its key, none, or not judged."""
+    methods = load_auth_table().methods
+    sent = [
+        v
+        for n, v in (*request.headers, *request.params)
+        if n.lower() in {m.name.lower() for m in methods}
+    ]
+    if not sent:
+        return KeyRole.NONE.condition
+    if sent == [methods[0].render(key)]:
+        return KeyRole.VALID.condition
+    return None
 
-    def __init__(self, budget: Budget, verify: str | bool) -> None:
+
+def _judged(prepared: requests.PreparedRequest, answer: requests.Response, key: str) -> None:
+    """Every answer schemathesis receives also goes through the contract's own checks."""
+    url = urlsplit(str(prepared.url))
+    op, documented = locate(str(prepared.method), url.path)
+    raw = prepared.body
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    body: JSON = text if isinstance(text, str) else None
+    with contextlib.suppress(ValueError):
+        body = None if text is None else json.loads(str(text))
+    request = Request(
+        str(prepared.method),
+        url.path,
+        tuple((n, str(v)) for n, v in prepared.headers.items()),
+        tuple(parse_qsl(url.query, keep_blank_values=True)),
+        body,
+    )
+    condition = _condition(request, key)
+    if op is None or condition is None:
+        return
+    response = Response.from_text(answer.status_code, answer.headers, answer.text)
+    found = deviations(Exchange(op, request, response, condition, documented))
+    if found:
+        raise AssertionError(
+            f"{op.id}: "
+            + "; ".join(f"{d.check}: expected {d.expected}, got {d.seen}" for d in found)
+        )
+
+
+class _CountingSession(requests.Session):
+    """A requests session whose every request counts against the run's budget and is judged."""
+
+    def __init__(self, budget: Budget, verify: str | bool, key: str) -> None:
         super().__init__()
         self._budget = budget
+        self._key = key
         # REQUESTS_CA_BUNDLE would otherwise replace NB_CA_BUNDLE.
         self.trust_env = False
         self.verify = verify
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        __tracebackhide__ = True  # the session holds a key
         self._budget.take()
-        return super().send(request, **kwargs)
+        answer = super().send(request, **kwargs)
+        _judged(request, answer, self._key)
+        return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +139,12 @@ def _schemathesis(nb_client: Client) -> Iterator[_Schemathesis]:
     import schemathesis
 
     target = nb_client.target
-    if nb_client.target.api_key is None:
-        raise Missing("NB_API_KEY is not set")
+    key = target.need(KeyRole.VALID)
     schema = schemathesis.openapi.from_dict(
         copy.deepcopy(load_openapi()), config=schemathesis.Config()
     )
     schema.config.update(base_url=target.origin_base)
     method = load_auth_table().methods[0]
-    key = target.api_key
 
     @schema.auth()
     class _Key:
@@ -102,7 +161,7 @@ def _schemathesis(nb_client: Client) -> Iterator[_Schemathesis]:
 
     verify: str | bool = str(target.ca_bundle) if target.ca_bundle else True
     budget = nb_client.budget
-    with _CountingSession(budget, verify) as session:
+    with _CountingSession(budget, verify, key) as session:
         yield _Schemathesis(schema, session, verify, target)
 
 

@@ -1,19 +1,19 @@
 """Generations as documented: body, headers, the video's status, the prompt limit, ownership.
 
 These generate videos: free on the embedded mock, live only with NB_ALLOW_SPEND=1.
+Every answer goes through the contract's conformance checks.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from nbkit.contract import load_auth_table, operations, schema, validator
-from nbkit.suite.client import Answer, Client
+from nbkit.contract import KeyRole, Request, Response, operation, operations, schema, validator
+from nbkit.suite.client import Client
 from nbkit.suite.oracle import (
+    conformance_problems,
     documented_statuses,
-    header_failures,
-    operation,
-    schema_failure,
+    keyed_request,
     valid_body,
 )
 from nbkit.target import Missing
@@ -33,61 +33,48 @@ def _generating() -> list[str]:
     return [op.id for op in operations() if "x-nbkit-rate-limit" in op.extensions]
 
 
-def _generate(client: Client, operation_id: str, body: JSON) -> Answer:
+def _checked(client: Client, request: Request, operation_id: str) -> Response:
+    """Send, and fail on any deviation of the answer from the contract."""
+    answer = client.send(request)
+    problems = conformance_problems(operation(operation_id), request, answer)
+    if problems:
+        raise AssertionError(f"{operation_id}: " + "; ".join(problems))
+    return answer
+
+
+def _generate(client: Client, operation_id: str, body: JSON) -> Response:
     target = client.target
     target.need_spend(operation_id)
     if target.control is not None:
         target.control.reset_limits()
-    op = operation(operation_id)
-    method = load_auth_table().methods[0]
-    key = target.need("NB_API_KEY")
-    answer = client.send(
-        op.method, target.url(op.path), headers=[(method.name, method.render(key))], body=body
-    )
+    request = keyed_request(target, operation(operation_id), body=body)
+    answer = _checked(client, request, operation_id)
     if answer.status == 429 and target.control is None:
-        # A documented answer: checked against the contract, then the check waits for a rerun.
-        problems = _conformance(operation_id, answer)
-        if problems:
-            raise AssertionError(f"{operation_id}: " + "; ".join(problems))
+        # A documented answer (checked above); the check waits for a rerun.
         raise Missing("the live key's rate limit is spent (a conforming 429); rerun later")
     return answer
 
 
-def _conformance(operation_id: str, answer: Answer) -> list[str]:
-    op = operation(operation_id)
-    problems = header_failures(op, answer)
-    failure = schema_failure(op, answer)
-    if str(answer.status) not in op.responses:
-        problems.append(f"{answer.status} is not documented for {op.id}")
-    if failure is not None:
-        problems.append(failure)
-    return problems
+def _status(client: Client, video_id: str, role: KeyRole = KeyRole.VALID) -> Response:
+    request = keyed_request(
+        client.target, operation(_STATUS_OPERATION), params=(("video_id", video_id),), role=role
+    )
+    return _checked(client, request, _STATUS_OPERATION)
 
 
 @pytest.mark.parametrize("operation_id", _generating())
 def test_generation_conforms(operation_id: str, nb_client: Client) -> None:
     """A documented example body gets 200, the documented body and headers, then a status."""
     answer = _generate(nb_client, operation_id, valid_body(operation(operation_id)))
-    problems = _conformance(operation_id, answer)
     if answer.status != 200:
-        problems.insert(0, f"a documented example body got {answer.describe()}")
-    if problems:
-        raise AssertionError(f"{operation_id}: " + "; ".join(problems))
-    status_op = operation(_STATUS_OPERATION)
+        raise AssertionError(f"{operation_id}: a documented example body got {answer.describe()}")
     video_id = answer.body.get("video_id") if isinstance(answer.body, dict) else None
-    key = nb_client.target.need("NB_API_KEY")
-    method = load_auth_table().methods[0]
-    status = nb_client.send(
-        status_op.method,
-        nb_client.target.url(status_op.path),
-        headers=[(method.name, method.render(key))],
-        params=[("video_id", str(video_id))],
-    )
-    problems = _conformance(_STATUS_OPERATION, status)
+    status = _status(nb_client, str(video_id))
     if status.status != 200:
-        problems.insert(0, f"the video just generated got {status.describe()}")
-    if problems:
-        raise AssertionError(f"{_STATUS_OPERATION} after {operation_id}: " + "; ".join(problems))
+        raise AssertionError(
+            f"{_STATUS_OPERATION} after {operation_id}: the video just generated got "
+            f"{status.describe()}"
+        )
 
 
 def _prompt_limit(op_id: str) -> int:
@@ -107,8 +94,12 @@ def test_prompt_length_limit(over: bool, nb_client: Client) -> None:
     body["prompt"] = "a" * (limit + over)
     if over:
         # Refused before generating, so this costs nothing even live.
-        nb_client.target.need("NB_API_KEY")
-    answer = _generate(nb_client, op_id, body) if not over else _refused(nb_client, op_id, body)
+        target = nb_client.target
+        if target.control is not None:
+            target.control.reset_limits()
+        answer = _checked(nb_client, keyed_request(target, operation(op_id), body=body), op_id)
+    else:
+        answer = _generate(nb_client, op_id, body)
     expected = 400 if over else 200
     if answer.status != expected:
         raise AssertionError(
@@ -117,36 +108,29 @@ def test_prompt_length_limit(over: bool, nb_client: Client) -> None:
         )
 
 
-def _refused(client: Client, op_id: str, body: JSON) -> Answer:
+def _foreign_video(client: Client) -> str:
+    """A video of another account: made on the mock, NB_OTHER_VIDEO_ID on a live target."""
     target = client.target
     if target.control is not None:
-        target.control.reset_limits()
-    op = operation(op_id)
-    method = load_auth_table().methods[0]
-    return client.send(
-        op.method,
-        target.url(op.path),
-        headers=[(method.name, method.render(target.need("NB_API_KEY")))],
-        body=body,
-    )
+        other = target.control.create_user(plan="api")
+        return str(target.control.create_video(other.user.id)["id"])
+    _, video_id = target.need_other_video()
+    # Its owner sees it: so the denial below is about ownership, not a missing video.
+    own = _status(client, video_id, KeyRole.OTHER_USER)
+    if own.status != 200:
+        raise AssertionError(
+            f"NB_OTHER_VIDEO_ID: its owner (NB_API_KEY_OTHER) got {own.describe()}"
+        )
+    return video_id
 
 
 def test_foreign_video_is_denied(nb_client: Client) -> None:
     """Another user's video is not shown: the documented access-denied answer."""
-    control = nb_client.target.need_control("a video of another user")
-    other = control.create_user(plan="api")
-    video = control.create_video(other.user.id)
+    video_id = _foreign_video(nb_client)
     denied = schema(_DENIED.split("#")[0])["$defs"]["access_denied"]
     body = {"success": False, "error": denied["properties"]["error"]["const"]}
-    op = operation(_STATUS_OPERATION)
-    expected = documented_statuses(op, body)
-    method = load_auth_table().methods[0]
-    answer = nb_client.send(
-        op.method,
-        nb_client.target.url(op.path),
-        headers=[(method.name, method.render(nb_client.target.need("NB_API_KEY")))],
-        params=[("video_id", str(video["id"]))],
-    )
+    expected = documented_statuses(operation(_STATUS_OPERATION), body)
+    answer = _status(nb_client, video_id)
     if answer.status not in expected or not validator(_DENIED).is_valid(answer.body):
         raise AssertionError(
             f"another user's video got {answer.describe()}, expected {expected} {body['error']!r}"

@@ -17,39 +17,50 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from nbkit.contract import load_auth_table, operations
-from nbkit.contract.auth_table import Method
-from nbkit.mock import ControlClient
-from nbkit.suite.client import Answer, Client
-from nbkit.suite.oracle import (
-    free_probe,
-    header_failures,
-    judge_auth,
+from nbkit.contract import (
+    KeyRole,
+    Method,
+    Request,
+    Response,
+    load_auth_table,
     operation,
+    operations,
+)
+from nbkit.mock import ControlClient
+from nbkit.suite.client import Client
+from nbkit.suite.oracle import (
+    conformance_problems,
+    free_probe,
+    judge,
+    keyed_request,
     rate_limit,
-    schema_failure,
     valid_body,
 )
 from nbkit.suite.profiles import Profile, hypothesis_settings
 from nbkit.suite.record import Observation, Recorder
+from nbkit.target import Missing
 
-__all__ = ["test_key_lifecycle", "test_key_lifecycle_walk", "test_rate_limit_window"]
+__all__ = [
+    "PLANS_WITHOUT_API",
+    "live_rate_limit_cost",
+    "test_key_lifecycle",
+    "test_key_lifecycle_walk",
+    "test_rate_limit_live",
+    "test_rate_limit_window",
+]
+
+# The plans auth.yaml's plan-without-api-access names; the walk uses each with every method.
+PLANS_WITHOUT_API = ("free", "basic", "pro")
 
 _PROBE_OPERATION = "getVideoStatus"
 
 
-def _send(client: Client, method: Method, key: str, operation_id: str, body: object) -> Answer:
+def _request(client: Client, method: Method, key: str, operation_id: str, body: object) -> Request:
     __tracebackhide__ = True  # its arguments hold a key
-    op = operation(operation_id)
-    probe = free_probe(operation_id)
-    credential = [(method.name, method.render(key))]
-    return client.send(
-        op.method,
-        client.target.url(op.path),
-        headers=credential if method.location == "header" else [],
-        params=[*probe.params, *(credential if method.location == "query" else [])],
-        body=body if op.request_schema is not None else None,
-    )
+    probe = free_probe(operation_id).request(client.target)
+    if operation(operation_id).request_schema is not None:
+        probe = Request(probe.method, probe.url, probe.headers, probe.params, body)
+    return method.apply(probe, key)
 
 
 class _KeyLifecycle(RuleBasedStateMachine):
@@ -78,7 +89,7 @@ class _KeyLifecycle(RuleBasedStateMachine):
         self.old_keys.append(self.key)
         self.key = self.control.regenerate_key(self.user_id).key
 
-    @rule(plan=st.sampled_from(("free", "basic", "pro", "api")))
+    @rule(plan=st.sampled_from((*PLANS_WITHOUT_API, "api")))
     def change_plan(self, plan: str) -> None:
         self.api_access = self.control.set_plan(self.user_id, plan).api_access
 
@@ -87,21 +98,22 @@ class _KeyLifecycle(RuleBasedStateMachine):
         self.active = self.control.set_active(self.user_id, active).active
 
     def _holds(self, *, old: bool) -> str:
-        holding = {"valid-key"}
+        holding = {KeyRole.VALID.condition}
         if old:
-            holding.add("revoked-key")
+            holding.add(KeyRole.REVOKED.condition)
         if not self.active:
-            holding.add("inactive-user")
+            holding.add(KeyRole.INACTIVE.condition)
         if not self.api_access:
-            holding.add("plan-without-api-access")
+            holding.add(KeyRole.NO_PLAN.condition)
         # The table is ordered: the first condition that holds decides.
         return next(c.id for c in load_auth_table().conditions if c.id in holding)
 
     def _check(self, key: str, label: str, method: Method) -> None:
         __tracebackhide__ = True  # its arguments hold a key
-        answer = _send(self.client, method, key, _PROBE_OPERATION, None)
+        request = _request(self.client, method, key, _PROBE_OPERATION, None)
+        answer = self.client.send(request)
         op = operation(_PROBE_OPERATION)
-        judgement = judge_auth(label, op, answer)
+        judgement = judge(label, op, request, answer)
         self.recorder.settle(
             Observation(
                 method.id,
@@ -146,8 +158,10 @@ def test_key_lifecycle_walk(nb_client: Client, nb_recorder: Recorder) -> None:
         walk.regenerate()
         walk.use_old_key_at(method, 0)
         walk.use_current_key(method)
-    walk.change_plan("pro")
-    walk.use_current_key(load_auth_table().methods[0])
+    for plan in PLANS_WITHOUT_API:
+        walk.change_plan(plan)
+        for method in load_auth_table().methods:
+            walk.use_current_key(method)
     walk.set_active(False)
     walk.use_current_key(load_auth_table().methods[0])
     walk.use_old_key_at(load_auth_table().methods[0], -1)
@@ -189,11 +203,9 @@ class _RateLimitWindow(RuleBasedStateMachine):
 
     def _generate(self) -> None:
         op = operation(self.operation_id)
-        answer = _send(self.client, self.method, self.key, op.id, valid_body(op))
-        problems = header_failures(op, answer)
-        failure = schema_failure(op, answer)
-        if failure:
-            problems.append(failure)
+        request = _request(self.client, self.method, self.key, op.id, valid_body(op))
+        answer: Response = self.client.send(request)
+        problems = conformance_problems(op, request, answer)
         expected = 200 if self.count < self.limit else 429
         if answer.status != expected:
             problems.insert(
@@ -235,4 +247,37 @@ def test_rate_limit_window(nb_client: Client, nb_profile: Profile) -> None:
         settings=hypothesis_settings(
             nb_profile, examples=max(1, nb_profile.stateful_examples // 2)
         ),
+    )
+
+
+def live_rate_limit_cost() -> str:
+    """What the live rate-limit check spends, in words, printed before the run."""
+    op = operation(_rate_limited())
+    limit, window = rate_limit(op)
+    return (
+        f"the rate-limit check makes up to {limit + 1} {op.id} generations with NB_API_KEY "
+        f"(each spends credits) and leaves its {window // 60}-minute window used up"
+    )
+
+
+def test_rate_limit_live(nb_client: Client) -> None:
+    """Generations up to the documented limit, then a conforming 429 (live: on explicit opt-in)."""
+    target = nb_client.target
+    target.need_rate_limit("the live rate-limit check")
+    if target.control is not None:
+        target.control.reset_limits()
+    op = operation(_rate_limited())
+    limit, _ = rate_limit(op)
+    for count in range(limit + 1):
+        request = keyed_request(target, op, body=valid_body(op))
+        answer = nb_client.send(request)
+        problems = conformance_problems(op, request, answer)
+        if problems:
+            raise AssertionError("rate limit: " + "; ".join(problems))
+        if answer.status == 429:
+            if count == 0:
+                raise Missing("the live key's window is already used up; rerun after it resets")
+            return
+    raise AssertionError(
+        f"{limit + 1} generations in one window (documented limit {limit}): no 429"
     )

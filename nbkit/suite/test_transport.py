@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nbkit.contract import load_auth_table, operations
+from nbkit.contract import KeyRole, load_auth_table, operation, operations
 from nbkit.errors import TargetError
 from nbkit.suite.client import Client
-from nbkit.suite.oracle import Verdict, free_probe, is_authorized_answer, operation
+from nbkit.suite.oracle import Verdict, free_probe, is_authorized_answer
 from nbkit.suite.record import Observation, Recorder
 
 __all__ = ["test_base_url_uses_https", "test_plain_http_is_never_served"]
@@ -32,18 +32,11 @@ def test_plain_http_is_never_served(
     target = nb_client.target
     http_url = target.need_http_url()
     method = load_auth_table().method(method_id)
-    key = target.need("NB_API_KEY")
+    key = target.need(KeyRole.VALID)
     op = operation(operation_id)
-    probe = free_probe(op.id)
-    credential = [(method.name, method.render(key))]
+    request = method.apply(free_probe(op.id).request(target, base=http_url), key)
     try:
-        answer = nb_client.send(
-            op.method,
-            target.url(op.path, base=http_url),
-            headers=credential if method.location == "header" else [],
-            params=[*probe.params, *(credential if method.location == "query" else [])],
-            body=probe.body,
-        )
+        answer = nb_client.send(request)
     except TargetError:
         observed = "no answer (connection refused or closed)"
         served = False

@@ -37,7 +37,9 @@ _CATCHERS: Final = {
     "validate-before-auth": ("no-credential", "no-credential"),
     "foreign-video-visible": ("foreign", "test_foreign_video_is_denied"),
     "old-prompt-limit": ("prompt", "at-limit"),
-    "flat-status-body": ("generation_conforms", "getVideoStatus after"),
+    "flat-status-body": ("generation_conforms", "getVideoStatus: body-schema"),
+    "serve-missing-field": ("valid-key", "refused-request-served"),
+    "empty-bearer-is-format": ("bearer-without-key", "bearer-without-key"),
 }
 _TIMEOUT_SECONDS = 300
 # The shape of every key the mock issues: a failure report must never show one.

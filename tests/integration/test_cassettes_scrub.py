@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from nbkit.cassettes.record import make_vcr
-from nbkit.cassettes.scenarios import Role
-from nbkit.cassettes.scrub import PLACEHOLDERS, ROLELESS_PLACEHOLDER, Scrubber
+from nbkit.cassettes.scrub import ROLELESS_PLACEHOLDER, Scrubber
 from nbkit.cassettes.verify import check_tree
+from nbkit.contract import KeyRole
 from nbkit.keys import new_key
 
 
@@ -59,7 +59,7 @@ def test_keys_in_a_recorded_response_never_reach_the_cassette(
 ) -> None:
     origin, planted = echo_server
     sent = new_key()
-    config = make_vcr(record_mode="all", scrubber=Scrubber({sent: PLACEHOLDERS[Role.VALID]}))
+    config = make_vcr(record_mode="all", scrubber=Scrubber({sent: KeyRole.VALID.placeholder}))
     path = tmp_path / "echo" / "echo.yaml"
     with config.use_cassette(str(path)), httpx.Client() as client:
         response = client.get(
@@ -74,7 +74,7 @@ def test_keys_in_a_recorded_response_never_reach_the_cassette(
     stored = json.loads(text.split("string: '", 1)[1].split("'\n", 1)[0])
     assert stored == {
         "success": True,
-        "you_sent": PLACEHOLDERS[Role.VALID],
+        "you_sent": KeyRole.VALID.placeholder,
         "other": ROLELESS_PLACEHOLDER,
     }
     assert check_tree(tmp_path).keys == ()

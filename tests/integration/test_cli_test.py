@@ -82,10 +82,19 @@ def test_mutant_exits_1_and_is_named_on_stdout() -> None:
 
 def test_target_named_by_env_runs_as_live_and_skips_what_it_cannot(tmp_path: Path) -> None:
     with serve(state_dir=tmp_path, http_port=0) as mock:
-        result = _nbkit("-k", "transport or lifecycle or no-plan", env=_env(**mock.env))
+        # Without the control variables of its env file, the mock looks like a live API.
+        live = {k: v for k, v in mock.env.items() if not k.startswith("NB_MOCK_")}
+        result = _nbkit("-k", "transport or lifecycle or no-plan", env=_env(**live))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(a live API)" in result.stdout
     assert "needs the embedded mock's control API" in result.stderr
     assert "no-plan" in result.stdout
     for key in (mock.env["NB_API_KEY"], mock.env["NB_API_KEY_NO_PLAN"]):
         assert key not in result.stdout and key not in result.stderr
+
+
+def test_env_file_of_a_separate_mock_runs_the_whole_suite_as_a_mock(tmp_path: Path) -> None:
+    with serve(state_dir=tmp_path, http_port=0) as mock:
+        result = _nbkit("-k", "lifecycle or foreign or rate_limit", env=_env(**mock.env))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(a mock)" in result.stdout and "0 skipped" in result.stdout

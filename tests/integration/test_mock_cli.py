@@ -104,3 +104,22 @@ def test_env_file_is_not_world_readable_even_with_a_loose_umask(tmp_path: Path) 
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_cli_without_state_dir_removes_its_temporary_state_on_exit(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nbkit", "mock"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        printed = "".join(_wait_for_env_line(process))
+        (state_dir,) = [p for p in tmp_path.iterdir() if p.name.startswith("nbkit-mock-")]
+        assert str(state_dir) in printed and any(state_dir.iterdir())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert not state_dir.exists()

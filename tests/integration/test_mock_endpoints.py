@@ -185,6 +185,9 @@ def test_env_names_the_target_interface(mock: RunningMock) -> None:
         "NB_API_KEY_REVOKED",
         "NB_CA_BUNDLE",
         "NB_HTTP_URL",
+        "NB_MOCK_CONTROL_URL",
+        "NB_MOCK_ADMIN_TOKEN",
     }
+    assert mock.env["NB_MOCK_ADMIN_TOKEN"] == mock.admin_token
     assert mock.env["NB_BASE_URL"].startswith("https://127.0.0.1:")
     assert mock.env["NB_BASE_URL"].endswith("/api/v1/")

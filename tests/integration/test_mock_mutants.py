@@ -84,6 +84,10 @@ DETECTORS: dict[str, Detector] = {
     "foreign-video-visible": _foreign_video_visible,
     "old-prompt-limit": lambda m, c: _gen(c, _key(m), prompt="x" * 1000).status_code == 400,
     "flat-status-body": lambda m, c: "video" not in _status_of_new_video(m, c).json(),
+    "serve-missing-field": lambda m, c: c.post(T2V, json={}, headers=_key(m)).status_code == 200,
+    "empty-bearer-is-format": lambda m, c: (
+        _gen(c, {"Authorization": "Bearer"}).json()["error"] == "Invalid API key format"
+    ),
 }
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nbkit.contract import operations
+from nbkit.contract import KeyRole, api_prefix, operations
+from nbkit.contract.roles import ROLES_FROM_TARGET, AuthKeys
 from nbkit.errors import UsageError
 from nbkit.keys import new_key
-from nbkit.target import Missing, Target, api_prefix, open_target, target_from_env
+from nbkit.target import Missing, Target, open_target, target_from_env
 
 _BASE = "https://127.0.0.1:9/api/v1/"
 
@@ -66,17 +67,33 @@ def test_malformed_variable_is_a_usage_error_naming_it(name: str, value: str) ->
 def test_optional_keys_are_read_and_blank_means_unset() -> None:
     key = new_key()
     target = target_from_env({"NB_BASE_URL": _BASE, "NB_API_KEY": key, "NB_API_KEY_NO_PLAN": " "})
-    assert target.need("NB_API_KEY") == key
-    assert target.api_key_no_plan is None
+    assert target.need(KeyRole.VALID) == key
+    assert target.keys.get(KeyRole.NO_PLAN) is None
 
 
-@pytest.mark.parametrize(
-    "name", ["NB_API_KEY", "NB_API_KEY_NO_PLAN", "NB_API_KEY_INACTIVE", "NB_API_KEY_REVOKED"]
-)
-def test_needing_an_unset_key_names_the_variable(name: str) -> None:
+@pytest.mark.parametrize("role", ROLES_FROM_TARGET, ids=str)
+def test_each_role_key_is_read_from_its_variable(role: KeyRole) -> None:
+    key = new_key()
+    assert role.variable is not None
+    target = target_from_env({"NB_BASE_URL": _BASE, role.variable: key})
+    assert target.need(role) == key
+    assert all(target.keys.get(other) is None for other in ROLES_FROM_TARGET if other is not role)
+
+
+@pytest.mark.parametrize("role", ROLES_FROM_TARGET, ids=str)
+def test_needing_an_unset_key_names_the_variable(role: KeyRole) -> None:
     target = target_from_env({"NB_BASE_URL": _BASE})
-    with pytest.raises(Missing, match=name):
-        target.need(name)  # type: ignore[arg-type]
+    with pytest.raises(Missing, match=str(role.variable)):
+        target.need(role)
+
+
+def test_foreign_video_needs_the_other_key_and_its_video() -> None:
+    key = new_key()
+    env = {"NB_BASE_URL": _BASE, "NB_API_KEY_OTHER": key}
+    with pytest.raises(Missing, match="NB_OTHER_VIDEO_ID"):
+        target_from_env(env).need_other_video()
+    target = target_from_env({**env, "NB_OTHER_VIDEO_ID": "vid_0123456789ab"})
+    assert target.need_other_video() == (key, "vid_0123456789ab")
 
 
 def test_live_target_without_spend_cannot_spend() -> None:
@@ -96,13 +113,7 @@ def test_allow_spend_lets_a_live_target_spend() -> None:
 
 def test_repr_never_holds_a_key() -> None:
     keys = [new_key() for _ in range(4)]
-    target = Target(
-        _BASE,
-        api_key=keys[0],
-        api_key_no_plan=keys[1],
-        api_key_inactive=keys[2],
-        api_key_revoked=keys[3],
-    )
+    target = Target(_BASE, keys=AuthKeys(dict(zip(ROLES_FROM_TARGET, keys, strict=False))))
     assert not any(key in repr(target) for key in keys)
     assert not any(key in repr(target.keys) for key in keys)
 
@@ -124,3 +135,28 @@ def test_open_target_refuses_a_mutant_for_a_live_target() -> None:
         open_target({"NB_BASE_URL": _BASE}, mutant="accept-any-key"),
     ):
         pass
+
+
+def test_live_rate_limit_check_needs_its_own_opt_in_beyond_spend() -> None:
+    spend = {"NB_BASE_URL": _BASE, "NB_ALLOW_SPEND": "1"}
+    with pytest.raises(Missing, match="NB_ALLOW_RATE_LIMIT"):
+        target_from_env(spend).need_rate_limit("the check")
+    target_from_env({**spend, "NB_ALLOW_RATE_LIMIT": "1"}).need_rate_limit("the check")
+    with pytest.raises(Missing, match="NB_ALLOW_SPEND"):
+        target_from_env({"NB_BASE_URL": _BASE, "NB_ALLOW_RATE_LIMIT": "1"}).need_rate_limit("x")
+
+
+def test_rate_limit_cost_is_stated_in_generations() -> None:
+    from nbkit.suite.test_lifecycle import live_rate_limit_cost
+
+    assert "generations" in live_rate_limit_cost()
+
+
+def test_unloadable_ca_bundle_is_a_target_error_naming_it(tmp_path: Path) -> None:
+    from nbkit.errors import TargetError
+    from nbkit.target import ssl_context
+
+    bad = tmp_path / "ca.pem"
+    bad.write_text("not a certificate", encoding="utf-8")
+    with pytest.raises(TargetError, match="NB_CA_BUNDLE"):
+        ssl_context(bad)

@@ -36,6 +36,7 @@ def make_doc(
     status: int = 200,
     body: object = GENERATED,
     headers: dict[str, list[str]] | None = None,
+    request_body: str | None = '{"prompt": "A street food vendor at a night market"}',
 ) -> Doc:
     """One-interaction cassette; `body` is JSON-encoded unless it is a str."""
     uri = f"https://127.0.0.1{path}" + (f"?{query}" if query else "")
@@ -46,7 +47,7 @@ def make_doc(
                 "request": {
                     "method": method,
                     "uri": uri,
-                    "body": None,
+                    "body": request_body if method == "POST" else None,
                     "headers": request_headers
                     if request_headers is not None
                     else {"authorization": ["Bearer nb_PLACEHOLDER_VALID"]},

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from nbkit.cassettes.cassette import cassette_files, load_cassette, parse_cassette
-from nbkit.cassettes.scenarios import AuthMethod, Role
+from nbkit.cassettes.scenarios import AuthMethod
+from nbkit.contract import KeyRole
 from nbkit.errors import InputError
 
 from .conftest import MakeDoc
@@ -18,16 +19,16 @@ def test_interaction_knows_method_path_credential_and_role(doc: MakeDoc) -> None
     (item,) = parse_cassette(doc(request_headers={"X-API-Key": ["nb_PLACEHOLDER_NO_PLAN"]}), "c")
     assert (item.method, item.path, item.status) == ("POST", "/api/v1/text-to-video.php", 200)
     assert item.credential == (AuthMethod.HEADER, "nb_PLACEHOLDER_NO_PLAN")
-    assert item.role is Role.NO_PLAN
+    assert item.role is KeyRole.NO_PLAN
     assert item.label == "#1 POST /api/v1/text-to-video.php (header, no-plan)"
 
 
 def test_query_key_and_no_key(doc: MakeDoc) -> None:
     (query,) = parse_cassette(doc(query="api_key=PLACEHOLDER_MALFORMED", request_headers={}), "c")
     assert query.credential == (AuthMethod.QUERY, "PLACEHOLDER_MALFORMED")
-    assert query.role is Role.MALFORMED
+    assert query.role is KeyRole.MALFORMED
     (none,) = parse_cassette(doc(request_headers={}), "c")
-    assert none.role is Role.NONE
+    assert none.role is KeyRole.NONE
 
 
 def test_a_value_that_is_not_a_placeholder_has_no_role(doc: MakeDoc) -> None:

@@ -11,16 +11,15 @@ from vcr.request import Request
 
 from nbkit.audit.classify import Context, classify
 from nbkit.audit.finding import Verdict
-from nbkit.cassettes.scenarios import Role
 from nbkit.cassettes.scrub import (
-    PLACEHOLDERS,
     ROLELESS_PLACEHOLDER,
     Scrubber,
     is_placeholder,
-    role_of,
     scrub_credential,
     scrub_text,
 )
+from nbkit.contract import KeyRole
+from nbkit.contract.roles import role_of_placeholder
 from nbkit.keys import PREFIX, new_key
 
 URI = "https://127.0.0.1:4443/api/v1/text-to-video.php"
@@ -46,18 +45,18 @@ def test_key_planted_in_a_response_body_is_scrubbed() -> None:
 
 def test_a_known_key_echoed_in_a_body_keeps_its_role() -> None:
     key = new_key()
-    scrubber = Scrubber({key: PLACEHOLDERS[Role.REVOKED]})
+    scrubber = Scrubber({key: KeyRole.REVOKED.placeholder})
     stored = scrubber.response(_response(json.dumps({"key": key})))
-    assert json.loads(stored["body"]["string"])["key"] == PLACEHOLDERS[Role.REVOKED]
+    assert json.loads(stored["body"]["string"])["key"] == KeyRole.REVOKED.placeholder
 
 
 def test_request_credentials_become_role_placeholders() -> None:
     valid, no_plan, malformed = new_key(), new_key(), new_key()[len(PREFIX) :]
     scrubber = Scrubber(
         {
-            valid: PLACEHOLDERS[Role.VALID],
-            no_plan: PLACEHOLDERS[Role.NO_PLAN],
-            malformed: PLACEHOLDERS[Role.MALFORMED],
+            valid: KeyRole.VALID.placeholder,
+            no_plan: KeyRole.NO_PLAN.placeholder,
+            malformed: KeyRole.MALFORMED.placeholder,
         }
     )
     request = Request(
@@ -115,11 +114,11 @@ def test_mock_origin_loses_its_port() -> None:
     assert stored.headers["Host"] == "127.0.0.1"
 
 
-@pytest.mark.parametrize("role", list(PLACEHOLDERS), ids=str)
-def test_placeholders_are_placeholders_to_the_audit(role: Role) -> None:
-    placeholder = PLACEHOLDERS[role]
+@pytest.mark.parametrize("role", [role for role in KeyRole if role.placeholder], ids=str)
+def test_placeholders_are_placeholders_to_the_audit(role: KeyRole) -> None:
+    placeholder = role.placeholder
     assert is_placeholder(placeholder)
-    assert role_of(placeholder) is role
+    assert role_of_placeholder(placeholder) is role
     if placeholder.startswith(PREFIX):
         verdict = classify(placeholder[len(PREFIX) :], Context()).verdict
         assert verdict is Verdict.PLACEHOLDER
@@ -127,7 +126,7 @@ def test_placeholders_are_placeholders_to_the_audit(role: Role) -> None:
 
 
 def test_roleless_placeholder_has_no_role() -> None:
-    assert role_of(ROLELESS_PLACEHOLDER) is None
+    assert role_of_placeholder(ROLELESS_PLACEHOLDER) is None
     assert classify(ROLELESS_PLACEHOLDER[len(PREFIX) :], Context()).verdict is Verdict.PLACEHOLDER
 
 

@@ -1,4 +1,4 @@
-"""Tests for nbkit.cassettes.verify: each CHECKS row, and the key audit over cassettes."""
+"""Tests for nbkit.cassettes.verify: cassettes judged by the conformance checks; key audit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from nbkit.cassettes.cassette import parse_cassette
-from nbkit.cassettes.verify import CHECKS, Drift, check_interaction, check_tree
+from nbkit.cassettes.verify import Drift, check_interaction, check_tree
 from nbkit.keys import fingerprint, new_key
 
 from .conftest import GENERATED, MakeDoc
@@ -16,11 +16,6 @@ from .conftest import GENERATED, MakeDoc
 def _drifts(document: dict[str, object]) -> list[tuple[str, str, str]]:
     (item,) = parse_cassette(document, "c.yaml")
     return [(d.check, d.expected, d.recorded) for d in check_interaction(item)]
-
-
-def test_check_ids_are_unique() -> None:
-    ids = [c.id for c in CHECKS]
-    assert len(ids) == len(set(ids))
 
 
 def test_documented_answer_has_no_drift(doc: MakeDoc) -> None:
@@ -103,3 +98,8 @@ def test_drift_names_cassette_and_interaction(tmp_path: Path, doc: MakeDoc) -> N
         "/video_id type: string",
         "1 (integer)",
     )
+
+
+def test_success_to_a_body_the_contract_refuses_is_a_drift(doc: MakeDoc) -> None:
+    found = _drifts(doc(request_body="{}"))
+    assert [check for check, _, _ in found] == ["refused-request-served"]

@@ -20,3 +20,19 @@ def test_env_file_is_private_and_sourceable(tmp_path: Path) -> None:
         text=True,
     ).stdout
     assert shown == env["NB_CA_BUNDLE"]
+
+
+def test_seeded_users_are_the_key_roles_a_target_gives() -> None:
+    # The mock keeps its own table; this is where it must agree with the contract's.
+    from nbkit.contract import KeyRole
+    from nbkit.contract.roles import ROLES_FROM_TARGET
+    from nbkit.mock.server import SEEDED_USERS
+
+    seeded = {user.variable: user for user in SEEDED_USERS}
+    # The other user's key and video come from a live target; on the mock, the control API.
+    given = {role.variable: role for role in ROLES_FROM_TARGET if role is not KeyRole.OTHER_USER}
+    assert set(seeded) == set(given)
+    assert seeded[KeyRole.VALID.variable or ""] is SEEDED_USERS[0]
+    assert not seeded[KeyRole.INACTIVE.variable or ""].active
+    assert seeded[KeyRole.REVOKED.variable or ""].revoked
+    assert seeded[KeyRole.NO_PLAN.variable or ""].plan != seeded[KeyRole.VALID.variable or ""].plan

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbkit.contract import load_auth_table, validator
+from nbkit.contract.auth_table import Condition
+from nbkit.contract.roles import ROLES_FROM_TARGET
 from nbkit.keys import PREFIX, new_key
 from nbkit.strategies.auth import (
     CASES,
@@ -30,7 +34,7 @@ _FAST = settings(max_examples=25, deadline=None, database=None)
 
 
 def _keys() -> AuthKeys:
-    return AuthKeys(valid=new_key(), no_plan=new_key(), inactive=new_key(), revoked=new_key())
+    return AuthKeys({role: new_key() for role in ROLES_FROM_TARGET})
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -136,8 +140,9 @@ def test_repr_of_a_request_never_holds_a_key(data: st.DataObject) -> None:
     keys = _keys()
     request: AuthRequest = data.draw(auth_requests(keys))
     text = repr(request)
-    for key in (keys.valid, keys.no_plan, keys.inactive, keys.revoked):
-        assert key is not None and key not in text
+    assert keys.by_role
+    for key in keys.by_role.values():
+        assert key not in text
     for credential in request.credentials:
         if len(credential.value) > 16:
             assert credential.value not in text
@@ -145,7 +150,7 @@ def test_repr_of_a_request_never_holds_a_key(data: st.DataObject) -> None:
 
 def test_keys_repr_never_holds_a_key() -> None:
     keys = _keys()
-    assert keys.valid is not None and keys.valid not in repr(keys)
+    assert all(key not in repr(keys) for key in keys.by_role.values())
 
 
 @_FAST
@@ -168,3 +173,39 @@ def test_case_methods_agree_with_the_condition_of_its_label(case: AuthCase) -> N
         assert case.methods is None
     else:
         assert case.methods is not None and set(case.methods) <= set(condition.methods)
+
+
+def _variants(description: str) -> tuple[str, ...]:
+    # The variants a condition names: the comma-separated list in its parentheses.
+    inside = re.search(r"\(([^)]*)\)", description)
+    return () if inside is None else tuple(v.strip() for v in inside.group(1).split(","))
+
+
+@pytest.mark.parametrize(
+    "condition", load_auth_table().conditions, ids=[c.id for c in load_auth_table().conditions]
+)
+def test_every_condition_and_variant_has_a_case_for_every_method(condition: Condition) -> None:
+    from nbkit.suite.test_lifecycle import PLANS_WITHOUT_API
+
+    cases = [c for c in CASES if c.label == condition.id]
+    wanted = set(condition.methods) if condition.methods else {"none"}
+    for variant in _variants(condition.description) or (None,):
+        if variant is not None and variant.lower() in PLANS_WITHOUT_API:
+            continue  # a plan: the key lifecycle walk uses each one with every method
+        drawn = [c for c in cases if variant is None or c.variant == variant]
+        methods = {m for c in drawn for m in (c.methods or ("none",))}
+        assert wanted <= methods, f"{condition.id} ({variant}): no case for {wanted - methods}"
+
+
+def test_plan_variants_are_the_plans_the_lifecycle_walk_uses() -> None:
+    from nbkit.suite.test_lifecycle import PLANS_WITHOUT_API
+
+    plan = load_auth_table().condition("plan-without-api-access")
+    assert {v.lower() for v in _variants(plan.description)} == set(PLANS_WITHOUT_API)
+
+
+def test_unknown_method_id_is_a_value_error_naming_the_choices() -> None:
+    with pytest.raises(ValueError, match="bearer"):
+        requests_for(CASES[1], "smoke-signal", AuthKeys())
+    with pytest.raises(ValueError, match="bearer"):
+        auth_requests(methods=("smoke-signal",))
