@@ -19,6 +19,7 @@ from nbkit.cli import (
     run_parsed,
 )
 from nbkit.errors import InputError, UsageError
+from nbkit.keys import redacted_streams
 
 __all__ = ["HELP", "configure", "main", "run"]
 
@@ -161,4 +162,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog="audit.py", description=HELP)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     configure_command(parser, sys.modules[__name__], "audit")
-    return run_parsed(parse(parser, argv))
+    with redacted_streams():
+        return run_parsed(parse(parser, argv))

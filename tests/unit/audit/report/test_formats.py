@@ -48,7 +48,7 @@ def test_rendering_is_deterministic(fmt: Format) -> None:
 def test_format_names_are_unique_and_lookup_works() -> None:
     names = [f.name for f in FORMATS]
     assert len(set(names)) == len(names)
-    assert renderer("json") is FORMATS[1].render
+    assert renderer("json") == FORMATS[1].render
     with pytest.raises(KeyError):
         renderer("xml")
 
