@@ -78,6 +78,8 @@ _MIN_BODY_TO_REDACT: Final = 6
 _NAME_PART: Final = re.compile(r"[a-z]*[0-9]*|[A-Z]*[0-9]*")
 _NAME_SEPARATORS: Final = re.compile(r"[_\-./=]")
 _MAX_NUMBER_PART: Final = 3
+# A word longer than this is a key in a one-case alphabet, not a name: redacted.
+_MAX_NAME_PART: Final = 24
 
 
 def new_key() -> str:
@@ -117,9 +119,24 @@ def _is_name(body: str) -> bool:
     for part in _NAME_SEPARATORS.split(body):
         if not _NAME_PART.fullmatch(part):
             return False
-        if part.isdigit() and len(part) > _MAX_NUMBER_PART:
+        if (part.isdigit() and len(part) > _MAX_NUMBER_PART) or len(part) > _MAX_NAME_PART:
             return False
     return True
+
+
+def _split_name_tail(body: str) -> tuple[str, str]:
+    """body cut before its trailing `/name` parts: `KEY/schemas/a.json` keeps `/schemas/a.json`.
+
+    A folder named after a key then still shows which file is meant; the cost is that a
+    body with a `/` (base64) shows the name-like part after its last `/`.
+    """
+    parts = body.split("/")
+    keep = len(parts)
+    # An empty part is a trailing or doubled `/`: `KEY/api/v1/` keeps `/api/v1/`.
+    while keep > 1 and _is_name(parts[keep - 1]):
+        keep -= 1
+    head = "/".join(parts[:keep])
+    return head, body[len(head) :]
 
 
 def _redact_run(match: re.Match[str]) -> tuple[str, int]:
@@ -138,7 +155,8 @@ def _redact_run(match: re.Match[str]) -> tuple[str, int]:
     run = text[match.start() : end]
     if len(plain) < _MIN_BODY_TO_REDACT or (not escaped and _is_name(plain)):
         return run, end
-    return redact(PREFIX + plain), end
+    head, tail = _split_name_tail(plain)
+    return redact(PREFIX + head) + tail, end
 
 
 def redact_text(text: str) -> str:

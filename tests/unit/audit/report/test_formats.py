@@ -61,3 +61,14 @@ def test_table_shows_location_and_archive_member() -> None:
 def test_markdown_is_a_github_table() -> None:
     text = renderer("markdown")(_findings(new_key()))
     assert "| Location" in text and "`a.py:3:7`" in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.name for f in FORMATS])
+def test_no_format_prints_a_key_from_a_path_member_author_or_commit(fmt: Format) -> None:
+    key, folder, member, author = new_key(), new_key(), new_key(), new_key()
+    where = Location(f"{folder}/x.zip!{member}.env", 1, 1, "c" * 40, author, "2026-01-01")
+    found = Finding("nb-api-key", Verdict.KEY, where, redact(key), fingerprint(key))
+    text = fmt.render([found])
+    for planted in (key, folder, member, author):
+        assert planted[3:11] not in text
+    assert redact(folder) in text or fmt.name == "sarif"  # SARIF percent-encodes the `…`
