@@ -41,23 +41,25 @@ _ELLIPSIS: Final = "…"
 
 
 def _escaped(char: str) -> str:
-    """A regex for char written plainly, percent-encoded or backslash-escaped."""
+    """A regex for char written plainly, percent-encoded or backslash-escaped, once or more."""
     code = ord(char)
     return (
         f"(?:{re.escape(char)}"
-        f"|(?i:%{code:02x}|\\\\x{code:02x}|\\\\u{code:04x})"  # %5F, \x5f, \u005f
-        f"|\\\\{code:03o})"  # git's octal quoting: \137
+        f"|(?i:%(?:25)*{code:02x}|\\\\+x{code:02x}|\\\\+u{code:04x})"  # %5F, \x5f, \u005f
+        f"|\\\\+{code:03o})"  # git's octal quoting: \137
     )
 
 
 # Anything key-shaped in free text. The body is wider than any key-body rule the audit
 # can be configured with (base64's `+/=`, base64url's `-_`, `.` and `~`), and each
 # character may sit percent-encoded (a SARIF uri, a URL) or backslash-escaped (JSON,
-# a C or Python string, git's quoting), so that no spelling of a key slips through.
+# a C or Python string, git's quoting), so that no spelling of a key slips through. An
+# escape may itself be encoded again (`%255F` in a SARIF uri of an encoded path, `\\x2b`
+# in JSON of an escaped string): any number of `25`s and backslashes.
 _UNIT: Final = (
     r"(?:[A-Za-z0-9_\-+/=.~]"  # a body character
-    r"|%[0-9A-Fa-f]{2}"  # percent-encoded
-    r"|\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0-7]{3}|[/+=_.~-]))"  # escaped
+    r"|%(?:25)*[0-9A-Fa-f]{2}"  # percent-encoded
+    r"|\\+(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0-7]{3}|[/+=_.~-]))"  # escaped
 )
 _PREFIX_IN_TEXT: Final = re.compile("".join(_escaped(char) for char in PREFIX))
 _KEY_IN_TEXT: Final = re.compile(_PREFIX_IN_TEXT.pattern + _UNIT + "+")
@@ -66,8 +68,8 @@ _UNITS: Final = re.compile(_UNIT)
 _BODY_CHARS: Final = frozenset(string.ascii_letters + string.digits + "_-+/=.~")
 # One escape inside a run, as _UNIT allows them: its hex or octal code, or the character.
 _ESCAPE: Final = re.compile(
-    r"%(?P<hex>[0-9A-Fa-f]{2})"
-    r"|\\(?:[x](?P<hex2>[0-9A-Fa-f]{2})|[uU](?P<hex4>[0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)"
+    r"%(?:25)*(?P<hex>[0-9A-Fa-f]{2})"
+    r"|\\+(?:[x](?P<hex2>[0-9A-Fa-f]{2})|[uU](?P<hex4>[0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)"
     r"|(?P<octal>[0-7]{3})|(?P<plain>.))"
 )
 # Shorter bodies are not keys under any body rule worth the name: left as they are.

@@ -103,11 +103,35 @@ def _spell(body: str, how: str) -> str:
         return "".join(f"\\{ord(ch):03o}" if ch in "+/=_-" else ch for ch in body)
     if how == "json":
         return json.dumps(body).strip('"').replace("/", "\\/")
+    if how == "json-of-hex":  # an escaped string written into JSON: its backslashes doubled
+        return json.dumps(_spell(body, "hex")).strip('"')
+    if how == "percent-twice":  # a SARIF uri of a path that was percent-encoded already
+        return quote(quote(body, safe=""), safe="")
     return body
 
 
-_SPELLINGS = ("plain", "percent", "percent-path", "hex", "unicode", "octal", "json")
-_PREFIXES = ("nb_", "nb%5F", "nb%5f", "nb\\x5f", "nb\\u005f", "nb\\137", "%6Eb_")
+_SPELLINGS = (
+    "plain",
+    "percent",
+    "percent-path",
+    "hex",
+    "unicode",
+    "octal",
+    "json",
+    "json-of-hex",
+    "percent-twice",
+)
+_PREFIXES = (
+    "nb_",
+    "nb%5F",
+    "nb%5f",
+    "nb%255F",
+    "nb\\x5f",
+    "nb\\\\x5f",
+    "nb\\u005f",
+    "nb\\137",
+    "%6Eb_",
+)
 
 
 @given(
