@@ -129,21 +129,6 @@ def _is_name(body: str) -> bool:
     return True
 
 
-def _split_name_tail(body: str) -> tuple[str, str]:
-    """body cut before its trailing `/name` parts: `KEY/schemas/a.json` keeps `/schemas/a.json`.
-
-    A folder named after a key then still shows which file is meant; the cost is that a
-    body with a `/` (base64) shows the name-like part after its last `/`.
-    """
-    parts = body.split("/")
-    keep = len(parts)
-    # An empty part is a trailing or doubled `/`: `KEY/api/v1/` keeps `/api/v1/`.
-    while keep > 1 and _is_name(parts[keep - 1]):
-        keep -= 1
-    head = "/".join(parts[:keep])
-    return head, body[len(head) :]
-
-
 def _redact_run(match: re.Match[str]) -> tuple[str, int]:
     """The display form of the key-shaped run at match, and where the run ends."""
     text = match.string
@@ -160,8 +145,9 @@ def _redact_run(match: re.Match[str]) -> tuple[str, int]:
     run = text[match.start() : end]
     if len(plain) < _MIN_BODY_TO_REDACT or (not escaped and _is_name(plain)):
         return run, end
-    head, tail = _split_name_tail(plain)
-    return redact(PREFIX + head) + tail, end
+    # The whole run, a path below a folder named after a key too: the end of a base64
+    # key (`…/word`, `…/word.json`) looks like a path, so no part of a run is kept.
+    return redact(PREFIX + plain), end
 
 
 def redact_text(text: str) -> str:

@@ -42,11 +42,11 @@ def test_for_output_redacts_every_string_field_and_keeps_the_rest() -> None:
     finding = Finding("nb-api-key", Verdict.KEY, where, redact(key), fingerprint(key))
     shown = for_output(finding)
     assert shown.location == Location(
-        f"{redact(folder)}/a.env", 3, 1, "c" * 40, redact(author), "2026-01-01"
+        redact(f"{folder}/a.env"), 3, 1, "c" * 40, redact(author), "2026-01-01"
     )
     assert shown.verdict is Verdict.KEY
     assert (shown.redacted, shown.fingerprint) == (redact(key), fingerprint(key))
     clean = Finding("nb-api-key", Verdict.KEY, Location("a.py", 1, 1), redact(key), "f")
     assert for_output(clean) is clean
     problem = Problem(f"{folder}/x.zip", "corrupt")
-    assert for_output(problem) == Problem(f"{redact(folder)}/x.zip", "corrupt")
+    assert for_output(problem) == Problem(redact(f"{folder}/x.zip"), "corrupt")
