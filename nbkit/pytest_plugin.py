@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from nbkit.keys import redact_text
+
 if TYPE_CHECKING:
     from nbkit.suite.client import Budget, Client
     from nbkit.suite.profiles import Profile
@@ -234,14 +236,15 @@ def pytest_terminal_summary(
         skipped=len(stats.get("skipped", [])),
         own_failed=own_failed,
     )
-    text = render_text(recorder, info)
+    # Failure reasons quote the target's answers: no key goes into a report file.
+    text = redact_text(render_text(recorder, info))
     report_file = config.getoption("nb_report")
     if report_file:
         Path(str(report_file)).write_text(text, encoding="utf-8")
     else:
         terminalreporter.write_sep("=", "nbkit report")
         terminalreporter.write(text)
-    markdown = render_markdown(recorder, info)
+    markdown = redact_text(render_markdown(recorder, info))
     summary = config.getoption("nb_summary")
     if summary:
         Path(str(summary)).write_text(markdown, encoding="utf-8")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
+from nbkit.audit.baseline import identity
 from nbkit.audit.classify import DEFAULT_MIN_LENGTH
 from nbkit.audit.detect import DEFAULT_BODY, compile_pattern
 from nbkit.audit.finding import Finding, Suppression, Verdict
@@ -108,6 +109,6 @@ def apply_suppressions(
         return finding
     if finding.fingerprint in config.allow:
         return replace(finding, suppressed_by=Suppression.CONFIG)
-    if (finding.fingerprint, finding.location.path) in baseline:
+    if identity(finding) in baseline:
         return replace(finding, suppressed_by=Suppression.BASELINE)
     return finding

@@ -1,7 +1,8 @@
 """Baselines: the known findings, as (fingerprint, path) pairs, so only new ones fail CI.
 
 No line numbers are stored, so an edit above a known key does not re-report
-it; no key is stored, only its SHA-256 fingerprint.
+it; no key is stored, only its SHA-256 fingerprint, and the path is stored with
+key-shaped runs redacted (a folder named after a key), on both sides of the match.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Final
 
 from nbkit.audit.finding import Finding
 from nbkit.errors import InputError
+from nbkit.keys import redact_text
 
-__all__ = ["Baseline", "load_baseline", "render_baseline", "write_baseline"]
+__all__ = ["Baseline", "identity", "load_baseline", "render_baseline", "write_baseline"]
 
 _VERSION: Final = 1
 Baseline = frozenset[tuple[str, str]]
@@ -42,21 +44,25 @@ def load_baseline(path: Path) -> Baseline:
             isinstance(row.get(k), str) for k in ("fingerprint", "path")
         ):
             raise InputError(f"{path}: each finding needs string fingerprint and path")
-        pairs.add((row["fingerprint"], row["path"]))
+        # Redacted here too: a baseline written before paths were redacted still matches.
+        pairs.add((row["fingerprint"], redact_text(row["path"])))
     return frozenset(pairs)
+
+
+def identity(finding: Finding) -> tuple[str, str]:
+    """What a baseline knows a finding by: its fingerprint and its redacted path."""
+    return finding.fingerprint, redact_text(finding.location.path)
 
 
 def render_baseline(findings: Iterable[Finding]) -> str:
     """The baseline document for these findings: sorted, so it diffs cleanly."""
-    rows = sorted(
-        {(f.location.path, f.fingerprint, f.rule_id) for f in findings},
-    )
+    rows = sorted({(identity(f)[1], f.fingerprint, f.rule_id) for f in findings})
     document = {
         "version": _VERSION,
         "tool": "nbkit audit",
         "findings": [{"path": p, "fingerprint": fp, "rule_id": rule} for p, fp, rule in rows],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return redact_text(json.dumps(document, indent=2)) + "\n"
 
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> None:

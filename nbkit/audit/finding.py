@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar
 
+from nbkit.keys import redact_text
 from nbkit.types import StrEnum
 
-__all__ = ["Finding", "Location", "Problem", "Suppression", "Verdict", "display_path"]
+__all__ = [
+    "Finding",
+    "Location",
+    "Problem",
+    "Suppression",
+    "Verdict",
+    "display_path",
+    "for_output",
+]
 
 
 class Verdict(StrEnum):
@@ -77,3 +87,32 @@ def display_path(raw: str | bytes) -> str:
         return text
     # Names with newlines or escapes would break one-finding-per-line output.
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+_Value = TypeVar("_Value", "Finding", "Location", "Problem")
+
+
+def _for_output(value: Any) -> Any:
+    if isinstance(value, str):
+        shown = redact_text(value)
+        # An enum member stays itself: equal text means nothing was redacted.
+        return value if shown == value else shown
+    if not is_dataclass(value) or isinstance(value, type):
+        return value
+    changes = {}
+    for item in fields(value):
+        old = getattr(value, item.name)
+        new = _for_output(old)
+        if new is not old:
+            changes[item.name] = new
+    return replace(value, **changes) if changes else value
+
+
+def for_output(value: _Value) -> _Value:
+    """value with every key-shaped run redacted in every string field, nested ones too.
+
+    It walks the fields, so a field added later cannot be forgotten: paths, archive
+    member names, commit authors and anything else a user controls.
+    """
+    shown: _Value = _for_output(value)
+    return shown

@@ -3,7 +3,9 @@
 Each sub-command is a module of this package with `HELP`, `configure(parser)`
 and `run(args) -> int`; `COMMANDS` lists them in the order `--help` shows.
 Exit codes: 0 clean, 1 findings / breaking changes / contract failures,
-2 usage or input error, 130 interrupted.
+2 usage or input error, 130 interrupted. Everything a command writes to stdout
+and stderr (reports, progress, warnings, errors, tracebacks) passes through
+`nbkit.keys.redacted_streams`, the one boundary where output leaves the process.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from nbkit.errors import NbkitError
-from nbkit.keys import redact_text
+from nbkit.keys import redact_text, redacted_streams
 
 __all__ = [
     "COMMANDS",
@@ -92,8 +94,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one sub-command; return its exit code."""
-    return run_parsed(parse(_build_parser(), argv))
+    """Run one sub-command; return its exit code. No key reaches stdout or stderr."""
+    with redacted_streams():
+        return run_parsed(parse(_build_parser(), argv))
 
 
 def run_parsed(args: argparse.Namespace) -> int:

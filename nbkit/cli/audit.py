@@ -20,7 +20,7 @@ from nbkit.cli import (
     run_parsed,
 )
 from nbkit.errors import InputError, UsageError
-from nbkit.keys import redact_text
+from nbkit.keys import redact_text, redacted_streams
 
 if TYPE_CHECKING:
     from nbkit.audit.scan import Outcome
@@ -191,4 +191,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = Parser(prog="audit.py", description=HELP)
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     configure_command(parser, sys.modules[__name__], "audit")
-    return run_parsed(parse(parser, argv))
+    with redacted_streams():
+        return run_parsed(parse(parser, argv))

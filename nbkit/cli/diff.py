@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from nbkit.errors import UsageError
+from nbkit.keys import redact_text
 
 __all__ = ["HELP", "configure", "run"]
 
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     new = read_side(args.new)
     fail_on = Level(args.fail_on)
     changes = compare(old, new)
-    report = FORMATS[args.format](changes, fail_on=fail_on)
+    # A contract's paths and values are the pull request's author's: no key gets out.
+    report = redact_text(FORMATS[args.format](changes, fail_on=fail_on))
     if args.output is None:
         sys.stdout.write(report)
     else:

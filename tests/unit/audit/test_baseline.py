@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nbkit.audit.baseline import load_baseline, render_baseline, write_baseline
+from nbkit.audit.baseline import identity, load_baseline, render_baseline, write_baseline
 from nbkit.audit.finding import Finding, Location, Verdict
 from nbkit.errors import InputError
 from nbkit.keys import fingerprint, new_key, redact
@@ -57,3 +57,16 @@ def test_bad_baselines_are_input_errors(tmp_path: Path, text: str, message: str)
 def test_missing_baseline_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--update-baseline"):
         load_baseline(tmp_path / "absent.json")
+
+
+def test_a_key_in_a_path_is_stored_redacted_and_still_matches(tmp_path: Path) -> None:
+    key, folder = new_key(), new_key()
+    found = _finding(key, f"{folder}/a.env", 1)
+    path = tmp_path / "baseline.json"
+    write_baseline(path, [found])
+    assert folder[3:11] not in path.read_text(encoding="utf-8")
+    assert identity(found) in load_baseline(path)
+    # A baseline written before paths were redacted matches as well.
+    row = {"path": found.location.path, "fingerprint": fingerprint(key), "rule_id": "x"}
+    path.write_text(json.dumps({"version": 1, "findings": [row]}), encoding="utf-8")
+    assert identity(found) in load_baseline(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbkit.audit.finding import Finding, Location, Verdict, display_path
+from nbkit.audit.finding import Finding, Location, Problem, Verdict, display_path, for_output
 from nbkit.keys import fingerprint, new_key, redact
 
 
@@ -34,3 +34,19 @@ def test_display_path_escapes_newlines_and_bad_bytes() -> None:
     assert display_path("new\nline.txt") == "new\\nline.txt"
     assert display_path(b"bad\xffname") == "bad\\xffname"
     assert display_path("bad\udcffname") == "bad\\xffname"
+
+
+def test_for_output_redacts_every_string_field_and_keeps_the_rest() -> None:
+    key, folder, author = new_key(), new_key(), new_key()
+    where = Location(f"{folder}/a.env", 3, 1, "c" * 40, author, "2026-01-01")
+    finding = Finding("nb-api-key", Verdict.KEY, where, redact(key), fingerprint(key))
+    shown = for_output(finding)
+    assert shown.location == Location(
+        redact(f"{folder}/a.env"), 3, 1, "c" * 40, redact(author), "2026-01-01"
+    )
+    assert shown.verdict is Verdict.KEY
+    assert (shown.redacted, shown.fingerprint) == (redact(key), fingerprint(key))
+    clean = Finding("nb-api-key", Verdict.KEY, Location("a.py", 1, 1), redact(key), "f")
+    assert for_output(clean) is clean
+    problem = Problem(f"{folder}/x.zip", "corrupt")
+    assert for_output(problem) == Problem(redact(f"{folder}/x.zip"), "corrupt")

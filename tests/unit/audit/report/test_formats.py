@@ -48,7 +48,7 @@ def test_rendering_is_deterministic(fmt: Format) -> None:
 def test_format_names_are_unique_and_lookup_works() -> None:
     names = [f.name for f in FORMATS]
     assert len(set(names)) == len(names)
-    assert renderer("json") is FORMATS[1].render
+    assert renderer("json") == FORMATS[1].render
     with pytest.raises(KeyError):
         renderer("xml")
 
@@ -61,3 +61,15 @@ def test_table_shows_location_and_archive_member() -> None:
 def test_markdown_is_a_github_table() -> None:
     text = renderer("markdown")(_findings(new_key()))
     assert "| Location" in text and "`a.py:3:7`" in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[f.name for f in FORMATS])
+def test_no_format_prints_a_key_from_a_path_member_author_or_commit(fmt: Format) -> None:
+    key, folder, member, author = new_key(), new_key(), new_key(), new_key()
+    where = Location(f"{folder}/x.zip!{member}.env", 1, 1, "c" * 40, author, "2026-01-01")
+    found = Finding("nb-api-key", Verdict.KEY, where, redact(key), fingerprint(key))
+    text = fmt.render([found])
+    for planted in (key, folder, member, author):
+        assert planted[3:11] not in text
+    # The whole run is redacted, the path below the folder too. SARIF encodes the `…`.
+    assert redact(f"{folder}/x.zip") in text or fmt.name == "sarif"
