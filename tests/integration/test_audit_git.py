@@ -321,3 +321,20 @@ def test_a_bad_revision_is_one_error_line_that_names_it(
     assert err.count("\n") == 1 and err.startswith("nbkit: error: ")
     assert named in err
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.usefixtures("git_env")
+def test_a_base_beyond_a_shallow_clone_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, shallow = tmp_path / "repo", tmp_path / "shallow"
+    _git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    base = _commit(repo, "one", {"a.txt": b"x\n"})
+    _commit(repo, "two", {"b.txt": b"y\n"})
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    assert main(["audit", "--git", "--since", base, str(shallow)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"'{base}' is not a commit" in err and "shallow" in err
+    # With the history fetched, the same range scans.
+    _git(shallow, "fetch", "-q", "--unshallow")
+    assert main(["audit", "--git", "--since", base, str(shallow)]) == 0

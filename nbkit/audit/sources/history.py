@@ -123,7 +123,10 @@ def _commit_id(repo: str, rev: str, spec: str) -> str:
         raise _cannot_run(err) from err
     if result.returncode != 0:
         require_repository(repo)
-        raise InputError(f"--since {spec!r}: {rev!r} is not a commit in {repo}")
+        # In CI the usual cause is a shallow clone that stops before the base.
+        raise InputError(
+            f"--since {spec!r}: {rev!r} is not a commit in {repo} (in a shallow clone, fetch more)"
+        )
     return result.stdout.decode().strip()
 
 
