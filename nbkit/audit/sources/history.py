@@ -43,6 +43,7 @@ __all__ = [
 
 _RECORD: Final = b"\x01"
 _NO_BLOB: Final = b"0" * 40
+_BATCH_CHECK: Final = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +88,17 @@ def _cannot_run(err: OSError) -> InputError:
     return InputError(f"git: cannot run ({err.strerror}); install git")
 
 
-def require_repository(repo: str) -> None:
-    """Raise InputError unless repo is inside a git work tree or repository."""
+def _run(cmd: list[str], stdin: IO[bytes] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """One git command run to its end, its output captured; InputError if git cannot run."""
     try:
-        result = subprocess.run(_git(repo, "rev-parse", "--git-dir"), capture_output=True)
+        return subprocess.run(cmd, stdin=stdin, capture_output=True, check=False)
     except OSError as err:
         raise _cannot_run(err) from err
+
+
+def require_repository(repo: str) -> None:
+    """Raise InputError unless repo is inside a git work tree or repository."""
+    result = _run(_git(repo, "rev-parse", "--git-dir"))
     if result.returncode != 0:
         raise InputError(f"{repo}: not a git repository; drop --git/--staged or point at one")
 
@@ -117,10 +123,7 @@ def parse_range(spec: str) -> tuple[str, str]:
 def _commit_id(repo: str, rev: str, spec: str) -> str:
     # --end-of-options: even a revision that passed parse_range is never an option to git.
     cmd = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}")
-    try:
-        result = subprocess.run(cmd, capture_output=True, check=False)
-    except OSError as err:
-        raise _cannot_run(err) from err
+    result = _run(cmd)
     if result.returncode != 0:
         require_repository(repo)
         # In CI the usual cause is a shallow clone that stops before the base.
@@ -141,11 +144,10 @@ def resolve_range(repo: str, spec: str) -> Range:
 
 def object_sizes(repo: str, oids: list[str]) -> list[tuple[str, str, int]]:
     """(id, type, size) of the objects named, from one `git cat-file --batch-check`."""
-    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
     with tempfile.TemporaryFile() as names:
         names.write("".join(oid + "\n" for oid in oids).encode())
         names.seek(0)
-        result = subprocess.run(_git(repo, "cat-file", fmt), stdin=names, capture_output=True)
+        result = _run(_git(repo, "cat-file", _BATCH_CHECK), stdin=names)
     objects: list[tuple[str, str, int]] = []
     for line in result.stdout.decode().splitlines():
         fields = line.split()
@@ -173,12 +175,7 @@ def list_objects(repo: str) -> list[tuple[str, str, int]]:
     every base is inflated once, which makes `cat-file --batch` about a third faster.
     Raises InputError when git cannot run or repo is not a repository.
     """
-    fmt = "--batch-check=%(objectname) %(objecttype) %(objectsize)"
-    cmd = _git(repo, "cat-file", "--batch-all-objects", "--unordered", fmt)
-    try:
-        result = subprocess.run(cmd, capture_output=True, check=False)
-    except OSError as err:
-        raise _cannot_run(err) from err
+    result = _run(_git(repo, "cat-file", "--batch-all-objects", "--unordered", _BATCH_CHECK))
     if result.returncode != 0:
         # Checked only on failure: a `git rev-parse` up front would delay every scan.
         require_repository(repo)
