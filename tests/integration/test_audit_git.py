@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nbkit.audit.scan import Options, run_scan
 from nbkit.cli import main
@@ -338,3 +340,45 @@ def test_a_base_beyond_a_shallow_clone_is_named(
     # With the history fetched, the same range scans.
     _git(shallow, "fetch", "-q", "--unshallow")
     assert main(["audit", "--git", "--since", base, str(shallow)]) == 0
+
+
+_STEP = st.tuples(st.integers(0, 1), st.sampled_from(["add0", "add1", "add2", "drop", "edit"]))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(_STEP, min_size=2, max_size=8), data=st.data())
+@pytest.mark.usefixtures("git_env")
+def test_a_range_reports_each_key_at_the_first_range_commit_that_adds_it_to_a_file(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, str]], data: st.DataObject
+) -> None:
+    """Random linear histories against a model: a key is the range's where a commit of the
+    range puts it in a file whose previous version lacked it, and is reported there once."""
+    repo = tmp_path_factory.mktemp("history") / "repo"
+    _git(repo.parent, "init", "-q", "-b", "main", str(repo))
+    keys = [new_key() for _ in range(3)]
+    files: list[list[str]] = [[], []]
+    commits = [_commit(repo, "root", {"f0.py": b"", "f1.py": b""})]
+    added: list[set[tuple[int, str]]] = []  # per commit: the (file, key) pairs it adds
+    for number, (index, action) in enumerate(steps):
+        before = set(files[index])
+        if action == "drop":
+            files[index] = [line for line in files[index] if not line.startswith("K")]
+        elif action == "edit":
+            files[index].append(f"x = {number}")
+        else:
+            files[index].append(f"K = '{keys[int(action[-1])]}'")
+        text = "\n".join(files[index]) + "\n"
+        commits.append(_commit(repo, f"c{number}", {f"f{index}.py": text.encode()}))
+        added.append(
+            {(index, line.split("'")[1]) for line in set(files[index]) - before if "'" in line}
+        )
+    base = data.draw(st.integers(0, len(steps) - 1))
+    expected: dict[tuple[str, str], str] = {}
+    for commit, pairs in zip(commits[base + 1 :], added[base:], strict=True):
+        for index, key in pairs:
+            expected.setdefault((fingerprint(key), f"f{index}.py"), commit)
+    outcome = run_scan(Options(paths=(str(repo),), git=True, since=commits[base]))
+    got = {(f.fingerprint, f.location.path): f.location.commit for f in outcome.reported}
+    assert got == expected
