@@ -382,3 +382,10 @@ def test_a_range_reports_each_key_at_the_first_range_commit_that_adds_it_to_a_fi
     outcome = run_scan(Options(paths=(str(repo),), git=True, since=commits[base]))
     got = {(f.fingerprint, f.location.path): f.location.commit for f in outcome.reported}
     assert got == expected
+
+
+def test_since_without_git_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "--since", "HEAD~1", str(tmp_path)]) == 2
+    assert "--since needs --git" in capsys.readouterr().err
