@@ -347,25 +347,29 @@ def _tree_runs(corpus: Path, planted: dict[str, str], work: Path, ds_mb: int) ->
 
 def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
     config = work / "gitleaks.toml"
+    config.write_text(GITLEAKS_CONFIG)
     audit = f"{sys.executable} {ROOT / 'audit.py'}"
     nbkit_out, leaks_out, rg_out = (
         work / "hist-nbkit.json",
         work / "hist-gitleaks.json",
         work / "hist-rg.out",
     )
-    ours, leaks, piped = _timed(
-        [
-            (f"{audit} --git {repo} --format json --output {nbkit_out}", work / "h.out"),
+    commands = [
+        (f"{audit} --git {repo} --format json --output {nbkit_out}", work / "h.out"),
+        (f"git -C {repo} log -p --all | rg -o --no-filename '{REGEX}'", rg_out),
+    ]
+    # gitleaks is optional for the history-only runs (--only-history).
+    has_gitleaks = shutil.which("gitleaks") is not None
+    if has_gitleaks:
+        commands.append(
             (
                 f"gitleaks git {repo} -c {config} -f json -r {leaks_out} --no-banner --exit-code 0",
                 work / "hg.out",
-            ),
-            (f"git -C {repo} log -p --all | rg -o --no-filename '{REGEX}'", rg_out),
-        ]
-    )
-    return [
+            )
+        )
+    ours, piped, *leaks = _timed(commands)
+    runs = [
         Run("nbkit audit --git", ours, _recall_nbkit(nbkit_out, planted), len(planted)),
-        Run("gitleaks git", leaks, _recall_gitleaks(leaks_out, planted), len(planted)),
         Run(
             "git log -p --all | rg",
             piped,
@@ -373,6 +377,101 @@ def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
             len(planted),
         ),
     ]
+    if leaks:
+        runs.append(
+            Run("gitleaks git", leaks[0], _recall_gitleaks(leaks_out, planted), len(planted))
+        )
+    return runs
+
+
+RANGE_COMMITS = 20
+
+
+def _range_window(repo: Path, planted: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """The RANGE_COMMITS-commit stretch of main's history that adds the most planted keys,
+    as (base, tip, the keys its commits add in files or messages).
+
+    The truth comes from the patches and messages (`git log -p`), not from any tool.
+    """
+    log = subprocess.run(
+        ["git", "-C", str(repo), "log", "-p", "--first-parent", "--format=%x01%H%n%B", "main"],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=True,
+    ).stdout
+    commits: list[tuple[str, set[str]]] = []  # newest first
+    for record in log.split("\x01")[1:]:
+        head, _, rest = record.partition("\n")
+        # The message, then the lines the patch adds (hunk headers quote old context).
+        text, _, patch = rest.partition("\ndiff --git ")
+        plus = (line for line in patch.splitlines() if line[:1] == "+" and line[:3] != "+++")
+        added = text + "\n" + "\n".join(plus)
+        commits.append((head, {key for key in planted if key in added}))
+    best = max(
+        range(len(commits) - RANGE_COMMITS),
+        key=lambda start: len(set().union(*(k for _, k in commits[start : start + RANGE_COMMITS]))),
+    )
+    window = commits[best : best + RANGE_COMMITS]
+    keys = set().union(*(k for _, k in window))
+    base = commits[best + RANGE_COMMITS][0]
+    return base, window[0][0], {key: planted[key] for key in keys}
+
+
+def _range_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
+    """`--since BASE..TIP` over RANGE_COMMITS commits, as a pull-request job runs it."""
+    base, tip, wanted = _range_window(repo, planted)
+    audit = f"{sys.executable} {ROOT / 'audit.py'}"
+    nbkit_out, leaks_out, rg_out = (
+        work / "range-nbkit.json",
+        work / "range-gitleaks.json",
+        work / "range-rg.out",
+    )
+    commands = [
+        (
+            f"{audit} --git --since {base}..{tip} {repo} --format json --output {nbkit_out}",
+            work / "r.out",
+        ),
+        (f"git -C {repo} log -p {base}..{tip} | rg -o --no-filename '{REGEX}'", rg_out),
+    ]
+    has_gitleaks = shutil.which("gitleaks") is not None
+    if has_gitleaks:
+        commands.append(
+            (
+                f"gitleaks git {repo} -c {work / 'gitleaks.toml'} -f json -r {leaks_out} "
+                f"--no-banner --exit-code 0 --log-opts='{base}..{tip}'",
+                work / "rg2.out",
+            )
+        )
+    timings = _timed(commands)
+    note = f"{base[:8]}..{tip[:8]}"
+    runs = [
+        Run(
+            f"nbkit audit --git --since ({RANGE_COMMITS} commits)",
+            timings[0],
+            _recall_nbkit(nbkit_out, wanted),
+            len(wanted),
+            note,
+        ),
+        Run(
+            f"git log -p RANGE | rg ({RANGE_COMMITS} commits)",
+            timings[1],
+            _recall_strings(rg_out.read_text(), wanted),
+            len(wanted),
+            note,
+        ),
+    ]
+    if has_gitleaks:
+        runs.append(
+            Run(
+                f"gitleaks git --log-opts RANGE ({RANGE_COMMITS} commits)",
+                timings[2],
+                _recall_gitleaks(leaks_out, wanted),
+                len(wanted),
+                note,
+            )
+        )
+    return runs
 
 
 def _dense_files(work: Path, megabytes: int, rng: random.Random) -> tuple[Path, Path, set[str]]:
@@ -467,6 +566,9 @@ def main() -> int:
     parser.add_argument(
         "--only-dense", action="store_true", help="run only the dense files against ripgrep"
     )
+    parser.add_argument(
+        "--only-history", action="store_true", help="run only the history and range scans"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     REPEAT[0] = args.repeat
@@ -497,10 +599,23 @@ def main() -> int:
     )
     history_mb = _object_bytes(repo) / 1e6
     report = [f"machine: {os.cpu_count()} cores; load before: {_uptime()}", ""]
-    tree = _tree_runs(corpus, planted["tree"], work, args.detect_secrets_mb)
-    report.append(_table("Tree scan", tree, corpus_mb))
+    tree: list[Run] = []
+    if not args.only_history:
+        tree = _tree_runs(corpus, planted["tree"], work, args.detect_secrets_mb)
+        report.append(_table("Tree scan", tree, corpus_mb))
     past = _history_runs(repo, planted["history"], work)
     report.append(_table(f"History ({args.commits} commits)", past, history_mb))
+    ranged = _range_runs(repo, planted["history"], work)
+    report.append(_table(f"Range ({RANGE_COMMITS} of {args.commits} commits)", ranged, history_mb))
+    full, part = next(r for r in past if r.tool == "nbkit audit --git"), ranged[0]
+    report.append(
+        f"range: nbkit --since / nbkit --git = {part.wall / full.wall:.1%} of the wall time, "
+        f"{part.cpu / full.cpu:.1%} of the CPU\n"
+    )
+    if args.only_history:
+        text = "\n".join(report)
+        print(text)
+        return _save(text)
     rows = {run.tool: run for run in tree + past}
     rg, ours, leaks = (
         rows[name]

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from nbkit.audit.allowlist import Config, apply_suppressions
 from nbkit.audit.baseline import Baseline
@@ -28,6 +28,9 @@ from nbkit.audit.finding import Finding, Problem, Verdict, display_path
 from nbkit.audit.sources.archive import Limits
 from nbkit.audit.sources.tree import Entry, Subtree, split
 from nbkit.audit.workers import parallel_map
+
+if TYPE_CHECKING:
+    from nbkit.audit.sources.history import Introduction
 
 __all__ = ["STDIN", "Options", "Outcome", "run_scan"]
 
@@ -52,6 +55,8 @@ class Options:
 
     paths: tuple[str, ...] = (".",)
     git: bool = False
+    # --since: `BASE`, `BASE..TIP`; None scans every ref's whole history.
+    since: str | None = None
     staged: bool = False
     use_ignore: bool = True
     config: Config = field(default_factory=Config)
@@ -193,37 +198,68 @@ def _scan_big_object(
         hits[oid] = (found, [])
 
 
+def _scan_listed(
+    repo: str, objects: list[tuple[str, str, int]], options: Options, settings: Settings
+) -> tuple[Batch, _Hits]:
+    """Scan the objects listed, (id, type, size) each: blobs with a hit land in the hits."""
+    from nbkit.audit.sources import history
+
+    jobs = _jobs(options)
+    result = Batch()
+    hits: _Hits = {}
+    # Sizes come with the listing: a blob of several GB is never read into memory,
+    # but streamed from git in chunks.
+    for oid, kind, size in objects:
+        if size > options.max_file_size:
+            _scan_big_object(repo, oid, kind, settings, result, hits)
+    objects = [row for row in objects if row[2] <= options.max_file_size]
+    oids = [oid for oid, _, _ in objects]
+    if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
+        parts: Iterator[_HistoryPart] = iter([_scan_objects((repo, oids), settings)])
+    else:
+        chunks = history.split_objects(objects, jobs * _CHUNKS_PER_JOB)
+        parts = parallel_map(_scan_objects, [(repo, c) for c in chunks], settings, jobs)
+    for part in _progress(
+        parts,
+        enabled=options.progress,
+        size=lambda part: part.batch.files,
+        unit="object",
+        total=len(oids),
+    ):
+        result.add(part.batch)
+        hits.update(part.hits)
+    return result, hits
+
+
+def _known_before(
+    repo: str, places: Mapping[str, list[Introduction]], options: Options, settings: Settings
+) -> dict[str, set[str]]:
+    """Fingerprints of the keys in the parents' versions of each file a range changes with
+    a hit: a key the file held before is none of the range's doing."""
+    from nbkit.audit.sources import history
+
+    wanted = {oid for intros in places.values() for intro in intros for oid in intro.parents}
+    objects = history.object_sizes(repo, sorted(wanted))
+    quiet = replace(settings, collect_keys=False)
+    _, hits = _scan_listed(repo, objects, replace(options, jobs=1, progress=False), quiet)
+    return {oid: {item.fingerprint for item in found} for oid, (found, _) in hits.items()}
+
+
 def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
     from nbkit.audit.sources import history  # git's modules load only for git scans
 
-    # The log starts first: it runs on a free core while the objects are listed.
-    with history.CommitLog(repo) as log:
-        objects = history.list_objects(repo)
-        jobs = _jobs(options)
-        result = Batch()
-        hits: _Hits = {}
-        # Sizes come with the listing: a blob of several GB is never read into memory,
-        # but streamed from git in chunks.
-        for oid, kind, size in objects:
-            if size > options.max_file_size:
-                _scan_big_object(repo, oid, kind, settings, result, hits)
-        objects = [row for row in objects if row[2] <= options.max_file_size]
-        oids = [oid for oid, _, _ in objects]
-        if len(objects) < _PARALLEL_MIN_OBJECTS or jobs < 2:
-            parts: Iterator[_HistoryPart] = iter([_scan_objects((repo, oids), settings)])
+    commits = None if options.since is None else history.resolve_range(repo, options.since)
+    # The log starts first: it runs on a free core while the objects are listed. A range
+    # lists only the objects its log names: the blobs its commits add, and the commits.
+    with history.CommitLog(repo, commits) as log:
+        if commits is None:
+            objects = history.list_objects(repo)
         else:
-            chunks = history.split_objects(objects, jobs * _CHUNKS_PER_JOB)
-            parts = parallel_map(_scan_objects, [(repo, c) for c in chunks], settings, jobs)
-        for part in _progress(
-            parts,
-            enabled=options.progress,
-            size=lambda part: part.batch.files,
-            unit="object",
-            total=len(oids),
-        ):
-            result.add(part.batch)
-            hits.update(part.hits)
+            added, blobs = log.added()
+            objects = history.object_sizes(repo, blobs + added)
+        result, hits = _scan_listed(repo, objects, options, settings)
         places = log.introductions(set(hits))
+    held = {} if commits is None else _known_before(repo, places, options, settings)
     skip = options.config.skip_spec()
     # A key stays in every later revision of its file; report it once per path, at the
     # commit that introduced it.
@@ -235,7 +271,10 @@ def _scan_history(repo: str, options: Options, settings: Settings) -> Batch:
             path = display_path(intro.path)
             if skip is not None and skip.match_file(path):
                 continue
+            before = set[str]().union(*(held.get(oid, set()) for oid in intro.parents))
             for item in found:
+                if item.fingerprint in before:
+                    continue
                 where = replace(
                     item.location,
                     path=path + item.location.path,

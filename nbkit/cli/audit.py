@@ -42,6 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--git", action="store_true", help="scan the git history of each PATH")
     source.add_argument("--staged", action="store_true", help="scan what is about to be committed")
+    parser.add_argument(
+        "--since", metavar="REV", help="with --git: only what REV..HEAD (or a REV..REV range) adds"
+    )
     parser.add_argument("--no-ignore", action="store_true", help="scan files .gitignore excludes")
     parser.add_argument(
         "--format", choices=[row.name for row in FORMATS], default="table", help="report format"
@@ -119,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.update_baseline and args.baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if args.since is not None and not args.git:
+        raise UsageError("--since needs --git")
     if args.jobs < 0 or args.max_file_size < 1:
         raise UsageError("--jobs and --max-file-size must be positive")
     if not 0 < args.verify_rate <= _MAX_VERIFY_RATE:
@@ -132,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     options = Options(
         paths=paths,
         git=args.git,
+        since=args.since,
         staged=args.staged,
         use_ignore=not args.no_ignore,
         config=config,
@@ -161,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
             label = "error" if problem.error else "skipped"
             line = f"nbkit: {label}: {problem.path}: {problem.reason}"
             print(redact_text(line), file=sys.stderr)
-    last, empty = summary(outcome, staged=args.staged)
+    # An empty range (a branch with no commits of its own) reads nothing, rightly.
+    last, empty = summary(outcome, staged=args.staged or args.since is not None)
     if args.update_baseline:
         baselines.write_baseline(args.baseline, reported)
         print(f"nbkit: wrote {len(reported)} finding(s) to {args.baseline}", file=sys.stderr)
