@@ -156,7 +156,10 @@ def redact_text(text: str) -> str:
     A run is `nb_` and six or more key-body characters, any of them percent-encoded
     or backslash-escaped; names such as `nb_samples_per_epoch` stay. Idempotent.
     """
-    key_in_text = _KEY_IN_TEXT if "%" in text or "\\" in text else _PLAIN_KEY_IN_TEXT
+    escaped = "%" in text or "\\" in text
+    if not escaped and PREFIX not in text:
+        return text  # the common case, at the cost of one substring search
+    key_in_text = _KEY_IN_TEXT if escaped else _PLAIN_KEY_IN_TEXT
     parts: list[str] = []
     done = 0
     while (match := key_in_text.search(text, done)) is not None:

@@ -97,15 +97,29 @@ def _for_output(value: Any) -> Any:
         shown = redact_text(value)
         # An enum member stays itself: equal text means nothing was redacted.
         return value if shown == value else shown
-    if not is_dataclass(value) or isinstance(value, type):
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = _field_names(kind)
+    if not names:
         return value
     changes = {}
-    for item in fields(value):
-        old = getattr(value, item.name)
+    for name in names:
+        old = getattr(value, name)
         new = _for_output(old)
         if new is not old:
-            changes[item.name] = new
+            changes[name] = new
     return replace(value, **changes) if changes else value
+
+
+# Field names by type, looked up once: dataclasses.fields() per value cost more than the
+# redaction itself on a report of many findings.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names; none for any other type."""
+    return tuple(item.name for item in fields(kind)) if is_dataclass(kind) else ()
 
 
 def for_output(value: _Value) -> _Value:
