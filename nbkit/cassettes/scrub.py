@@ -33,11 +33,10 @@ __all__ = [
     "scrub_text",
 ]
 
-# A key nobody sent on purpose (found in a body or an unexpected header): no role known.
-ROLELESS_PLACEHOLDER: Final = f"{PREFIX}PLACEHOLDER"
-_ALL_PLACEHOLDERS: Final = frozenset(
-    {*(role.placeholder for role in KeyRole if role.placeholder), ROLELESS_PLACEHOLDER}
-)
+# A key nobody sent on purpose (found in a body or an unexpected header): no role can be
+# placed, so it stands as the unknown key's placeholder, never as itself.
+ROLELESS_PLACEHOLDER: Final = str(KeyRole.UNKNOWN.placeholder)
+_ALL_PLACEHOLDERS: Final = frozenset(role.placeholder for role in KeyRole if role.placeholder)
 
 # Any nb_ token: the prefix, then what a key body can hold. Broader than the audit's rule
 # on purpose (any length from 6): scrubbing an identifier costs nothing, missing a key does.

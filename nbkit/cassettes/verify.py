@@ -14,7 +14,15 @@ from nbkit.cassettes.cassette import Interaction, cassette_files, load_cassette
 from nbkit.contract import Exchange, Request, Response, deviations, locate
 from nbkit.types import JSON
 
-__all__ = ["Drift", "KeyFound", "Report", "check_interaction", "check_tree", "exchange"]
+__all__ = [
+    "Drift",
+    "KeyFound",
+    "Report",
+    "audit_tree",
+    "check_interaction",
+    "check_tree",
+    "exchange",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +85,8 @@ class Report:
         return not self.drifts and not self.keys
 
 
-def _audit(root: Path) -> tuple[KeyFound, ...]:
+def audit_tree(root: Path) -> tuple[KeyFound, ...]:
+    """The keys the key audit finds under `root` (a file or a folder)."""
     from nbkit.audit import Options, run_scan
 
     outcome = run_scan(Options(paths=(str(root),), use_ignore=False))
@@ -97,4 +106,4 @@ def check_tree(root: Path) -> Report:
         for interaction in load_cassette(path, name=name):
             interactions += 1
             drifts.extend(check_interaction(interaction))
-    return Report(len(files), interactions, tuple(drifts), _audit(root))
+    return Report(len(files), interactions, tuple(drifts), audit_tree(root))
