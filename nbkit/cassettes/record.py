@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
+from nbkit.cassettes.recording import DOCUMENTED_BASE_URL
 from nbkit.cassettes.scenarios import SCENARIOS, Call, Scenario, Setup, build_call
 from nbkit.cassettes.scrub import Scrubber
 from nbkit.contract import KeyRole, load_auth_table
@@ -40,8 +41,6 @@ _CREDENTIAL_HEADERS: Final = tuple(
     m.name.lower() for m in load_auth_table().methods if m.location == "header"
 )
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
-# Where the mock's recordings say they went: its port changes on every run.
-MOCK_ORIGIN: Final = "https://127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +135,9 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
 class _Session:
     """One recording run: the endpoints, the vcrpy config, the videos made so far."""
 
-    def __init__(self, output: Path, main: _Endpoint, faulty: _Endpoint | None) -> None:
+    def __init__(
+        self, output: Path, main: _Endpoint, faulty: _Endpoint | None, *, host: str
+    ) -> None:
         self.output = output
         self.main = main
         self.faulty = faulty
@@ -148,7 +149,11 @@ class _Session:
             for role, key in endpoint.keys.items()
             if key is not None and role.placeholder is not None
         }
-        origins = {e.mock.origin: MOCK_ORIGIN for e in (main, faulty) if e is not None and e.mock}
+        # Whatever the recording ran against, the cassette says it called `host` (by default
+        # the documented base URL), so a client configured for the real API replays it.
+        origins = {
+            e.target.base_url.rstrip("/"): host.rstrip("/") for e in (main, faulty) if e is not None
+        }
         self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins))
 
     def _skip_reason(self, item: Scenario) -> str | None:
@@ -232,17 +237,21 @@ def record(
     *,
     env: Mapping[str, str] | None = None,
     scenarios: Sequence[Scenario] = SCENARIOS,
+    host: str = DOCUMENTED_BASE_URL,
 ) -> tuple[Recorded, ...]:
-    """Record `scenarios` into `output`: the NB_* target if NB_BASE_URL is set, else the mock."""
+    """Record `scenarios` into `output`: the NB_* target if NB_BASE_URL is set, else the mock.
+
+    The cassettes name `host` (a base URL) as where the requests went.
+    """
     from nbkit.target import target_from_env
 
     env = os.environ if env is None else env
     if env.get("NB_BASE_URL", "").strip():
         target = target_from_env(env)
         with target.http_client(timeout=_TIMEOUT_SECONDS) as client:
-            session = _Session(output, _Endpoint(target, client, _keys(target)), None)
+            session = _Session(output, _Endpoint(target, client, _keys(target)), None, host=host)
             return tuple(session.run(item) for item in scenarios)
     faults = sum(1 for item in scenarios if item.setup is Setup.FAULT)
     with _mock_endpoints(faults) as (main, faulty):
-        session = _Session(output, main, faulty)
+        session = _Session(output, main, faulty, host=host)
         return tuple(session.run(item) for item in scenarios)

@@ -15,6 +15,7 @@ pytest-recording: `pytest_plugins = ["nbkit.cassettes.pytest_recording"]` in con
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
@@ -42,6 +43,7 @@ __all__ = [
     "before_record_response",
     "make_vcr",
     "match_auth_role",
+    "match_body",
     "match_query_without_key",
     "persister",
     "register",
@@ -52,8 +54,9 @@ __all__ = [
 DOCUMENTED_BASE_URL: Final = "https://nanobananavideo.com" + api_prefix()
 # The named matchers `register` adds, and the whole match list.
 QUERY_MATCHER: Final = "nbkit_query"
+BODY_MATCHER: Final = "nbkit_body"
 ROLE_MATCHER: Final = "nbkit_auth_role"
-MATCH_ON: Final = ("method", "path", QUERY_MATCHER, "body", ROLE_MATCHER)
+MATCH_ON: Final = ("method", "path", QUERY_MATCHER, BODY_MATCHER, ROLE_MATCHER)
 _METHODS: Final = load_auth_table().methods
 _KEY_QUERIES: Final = frozenset(m.name for m in _METHODS if m.location == "query")
 
@@ -162,6 +165,23 @@ def match_query_without_key(r1: Request, r2: Request) -> None:
         raise AssertionError("query differs")
 
 
+def _body(request: Request) -> bytes:
+    """A body as the API reads it: none and empty alike, JSON by value (any spacing)."""
+    body = request.body
+    raw = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else (body or b"")
+    try:
+        # Re-serialised, not compared as Python values: 1 == True == 1.0 there, not in JSON.
+        return json.dumps(json.loads(raw), sort_keys=True).encode() if raw else b""
+    except ValueError:
+        return raw
+
+
+def match_body(r1: Request, r2: Request) -> None:
+    """vcrpy matcher: the same body, whichever library serialised it (JSON compared by value)."""
+    if _body(r1) != _body(r2):
+        raise AssertionError("body differs")
+
+
 def _audit_text(name: str, text: str) -> int:
     """How many keys the key audit finds in `text`, written to a private temporary folder."""
     from nbkit.cassettes.verify import audit_tree
@@ -216,6 +236,7 @@ def vcr_config(*, base_url: str = DOCUMENTED_BASE_URL) -> dict[str, Any]:
 def register(config: vcr.VCR) -> vcr.VCR:
     """Add nbkit's named matchers and its auditing persister to a vcrpy configuration."""
     config.register_matcher(QUERY_MATCHER, match_query_without_key)
+    config.register_matcher(BODY_MATCHER, match_body)
     config.register_matcher(ROLE_MATCHER, match_auth_role)
     config.register_persister(persister)
     return config

@@ -9,7 +9,7 @@ import pytest
 from vcr.request import Request  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
-from nbkit.cassettes.recording import KeyInCassette, auth_role, persister
+from nbkit.cassettes.recording import KeyInCassette, auth_role, match_body, persister
 from nbkit.contract import KeyRole
 from nbkit.keys import PREFIX, new_key
 
@@ -53,3 +53,25 @@ def test_auth_role_of_real_keys_by_variable() -> None:
     assert auth_role(query, env)[1] is KeyRole.UNKNOWN
     bare = Request("GET", f"https://h/api/v1/x?api_key={stray[len(PREFIX) :]}", None, {})
     assert auth_role(bare, env)[1] is KeyRole.MALFORMED
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "same"),
+    [
+        (None, b"", True),
+        (b'{"a": 1, "b": [true]}', b'{"b":[true],"a":1}', True),
+        (b'{"a": 1}', b'{"a": true}', False),
+        (b'{"a": 1}', b'{"a": 1.0}', False),
+        (b"x=1", b"x=2", False),
+    ],
+)
+def test_body_matching_ignores_serialisation_only(
+    one: bytes | None, two: bytes | None, same: bool
+) -> None:
+    first = Request("POST", "https://h/api/v1/x", one, {})
+    second = Request("POST", "https://h/api/v1/x", two, {})
+    if same:
+        match_body(first, second)
+    else:
+        with pytest.raises(AssertionError):
+            match_body(first, second)
