@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
@@ -40,6 +42,9 @@ MATCH_ON: Final = ("method", "path", "query", "credential", "body")
 _CREDENTIAL_HEADERS: Final = tuple(
     m.name.lower() for m in load_auth_table().methods if m.location == "header"
 )
+# The mock a recording runs against is seeded, so that re-recording changes no byte
+# unless the mock's behaviour changed.
+_MOCK_SEED: Final = 0
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
 
 
@@ -118,10 +123,10 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
     with ExitStack() as stack:
         state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nbkit-record-")))
         endpoints = []
-        settings = [MockSettings()]
+        settings = [MockSettings(seed=_MOCK_SEED)]
         if count_faults:
             seed = _seed_for_500(count_faults)
-            settings.append(MockSettings(faults=Faults(error_rate=1.0, seed=seed)))
+            settings.append(MockSettings(faults=Faults(error_rate=1.0, seed=seed), seed=_MOCK_SEED))
         for index, setting in enumerate(settings):
             mock = stack.enter_context(
                 serve(state_dir=state / str(index), http_port=None, settings=setting)
@@ -154,7 +159,14 @@ class _Session:
         origins = {
             e.target.base_url.rstrip("/"): host.rstrip("/") for e in (main, faulty) if e is not None
         }
-        self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins))
+        from nbkit.mock.clock import SEEDED_START
+
+        # The seeded mock's clock stands still; its HTTP server's Date header does not.
+        dated = {
+            "date": format_datetime(datetime.fromtimestamp(SEEDED_START, timezone.utc), usegmt=True)
+        }
+        fixed = dated if main.mock is not None else {}
+        self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins, fixed))
 
     def _skip_reason(self, item: Scenario) -> str | None:
         if item.role is not KeyRole.NONE and self.main.keys[item.role] is None:

@@ -124,6 +124,9 @@ class Scrubber:
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     # Origin as recorded -> origin written (the mock's random port is dropped).
     origins: Mapping[str, str] = field(default_factory=dict)
+    # Response header (lower case) -> the value written: a seeded mock's Date, which
+    # its HTTP server takes from the wall clock, as the mock's own clock says it.
+    response_headers: Mapping[str, str] = field(default_factory=dict)
 
     def request(self, request: Request) -> Request | None:
         """The request as stored; None (not stored) for the mock's control API."""
@@ -162,7 +165,10 @@ class Scrubber:
             if str(name).lower() in DROPPED_RESPONSE_HEADERS:
                 continue
             listed = values if isinstance(values, list) else [values]
-            kept[name] = [scrub_text(str(v), self.secrets) for v in listed]
+            fixed = self.response_headers.get(str(name).lower())
+            kept[name] = (
+                [fixed] if fixed is not None else [scrub_text(str(v), self.secrets) for v in listed]
+            )
         body = response.get("body") or {}
         if "string" in body:
             body["string"] = _scrub_body(body["string"], self.secrets)

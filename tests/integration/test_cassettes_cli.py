@@ -154,3 +154,12 @@ def test_host_chooses_another_base_url(tmp_path: Path) -> None:
     assert all(uri.startswith("https://staging.example.test:8443/api/v1/") for uri in _uris(out))
     bad = _nbkit("cassettes", "record", "--output", out, "--host", "ftp://x/?q=1")
     assert bad.returncode == 2 and bad.stderr.startswith("nbkit: error: --host")
+
+
+def test_re_recording_changes_no_byte(recorded: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert _nbkit("cassettes", "record", "--output", again).returncode == 0
+    first = {p.relative_to(recorded): p.read_bytes() for p in recorded.rglob("*.yaml")}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*.yaml")}
+    assert len(first) == len(SCENARIOS)
+    assert [name for name in first if first[name] != second.get(name)] == []
