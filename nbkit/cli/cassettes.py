@@ -36,7 +36,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="check recorded responses against the contract and audit them for keys",
         description="Exit 0 clean, 1 drift or a key found, 2 bad input.",
     )
-    check.add_argument("dir", nargs="?", type=Path, default=_DEFAULT_DIR, metavar="DIR")
+    # Folders or cassette files: a pre-commit hook passes the staged files.
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[_DEFAULT_DIR],
+        metavar="PATH",
+        help="cassette folders or files (default: cassettes)",
+    )
     diff = actions.add_parser(
         "diff",
         help="what changed between two recordings (status, fields, types, messages)",
@@ -80,9 +88,9 @@ def _record(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
-    from nbkit.cassettes.verify import check_tree
+    from nbkit.cassettes.verify import check_paths
 
-    report = check_tree(args.dir)
+    report = check_paths(args.paths)
     if report.drifts:
         rows = [(d.cassette, d.interaction, d.check, d.expected, d.recorded) for d in report.drifts]
         headers = ("cassette", "interaction", "check", "contract says", "recorded")
