@@ -6,12 +6,22 @@ import base64
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from vcr.request import Request  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
-from nbkit.cassettes.recording import KeyInCassette, auth_role, match_body, persister
+from nbkit.cassettes.recording import (
+    KeyInCassette,
+    auth_role,
+    before_record_request,
+    before_record_response,
+    match_body,
+    persister,
+)
 from nbkit.contract import KeyRole
 from nbkit.keys import PREFIX, new_key
+from nbkit.strategies.auth import well_formed_keys
 
 
 def _cassette(body: str) -> dict[str, object]:
@@ -75,3 +85,36 @@ def test_body_matching_ignores_serialisation_only(
     else:
         with pytest.raises(AssertionError):
             match_body(first, second)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    valid=well_formed_keys(),
+    stray=well_formed_keys(),
+    where=st.sampled_from(["X-API-Key", "Authorization", "api_key"]),
+)
+def test_no_key_survives_the_hooks_wherever_it_travels(valid: str, stray: str, where: str) -> None:
+    assume(valid != stray)
+    env = {"NB_API_KEY": valid}
+    headers = {"X-API-Key": valid} if where == "X-API-Key" else {}
+    if where == "Authorization":
+        headers = {"Authorization": f"Bearer {valid}"}
+    query = f"&api_key={valid}" if where == "api_key" else ""
+    uri = f"https://127.0.0.1:8443/api/v1/video-status.php?video_id=v{query}"
+    request = Request("POST", uri, f'{{"echo": "{stray}"}}'.encode(), headers)
+    stored = before_record_request(env)(request)
+    response = {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {"X-Echo": [stray, valid], "Set-Cookie": [f"s={valid}"]},
+        "body": {"string": f"{valid} {stray}".encode()},
+    }
+    kept = before_record_response(env)(response)
+    text = yamlserializer.serialize({"requests": [stored._to_dict()], "responses": [kept]})
+    # Bodies are bytes (YAML writes them as base64): read them as they are too.
+    for data in (stored.body, kept["body"]["string"]):
+        assert valid.encode() not in data and stray.encode() not in data
+    assert valid not in text and stray not in text
+    assert str(KeyRole.VALID.placeholder) in text
+    assert str(KeyRole.UNKNOWN.placeholder) in text
+    assert "Set-Cookie" not in text
+    assert stored.uri.startswith("https://nanobananavideo.com/api/v1/video-status.php")
