@@ -4,8 +4,8 @@
 
 gives pytest-recording's `vcr_config` fixture nbkit's settings and registers
 nbkit's named matchers and its auditing persister on every vcrpy configuration
-pytest-recording builds. Set NB_BASE_URL's host with `NBKIT_CASSETTE_BASE_URL`
-to write cassettes at another base URL than the documented one.
+pytest-recording builds. Cassettes name the documented base URL; set
+`NBKIT_CASSETTE_BASE_URL` (a staging API's, say) to write another.
 """
 
 from __future__ import annotations
