@@ -14,9 +14,12 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
+from nbkit.cassettes.recording import DOCUMENTED_BASE_URL
 from nbkit.cassettes.scenarios import SCENARIOS, Call, Scenario, Setup, build_call
 from nbkit.cassettes.scrub import Scrubber
 from nbkit.contract import KeyRole, load_auth_table
@@ -39,9 +42,10 @@ MATCH_ON: Final = ("method", "path", "query", "credential", "body")
 _CREDENTIAL_HEADERS: Final = tuple(
     m.name.lower() for m in load_auth_table().methods if m.location == "header"
 )
+# The mock a recording runs against is seeded, so that re-recording changes no byte
+# unless the mock's behaviour changed.
+_MOCK_SEED: Final = 0
 _TIMEOUT_SECONDS: Final = 300.0  # generation is synchronous; clients wait minutes (API-FACTS 11)
-# Where the mock's recordings say they went: its port changes on every run.
-MOCK_ORIGIN: Final = "https://127.0.0.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +123,10 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
     with ExitStack() as stack:
         state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nbkit-record-")))
         endpoints = []
-        settings = [MockSettings()]
+        settings = [MockSettings(seed=_MOCK_SEED)]
         if count_faults:
             seed = _seed_for_500(count_faults)
-            settings.append(MockSettings(faults=Faults(error_rate=1.0, seed=seed)))
+            settings.append(MockSettings(faults=Faults(error_rate=1.0, seed=seed), seed=_MOCK_SEED))
         for index, setting in enumerate(settings):
             mock = stack.enter_context(
                 serve(state_dir=state / str(index), http_port=None, settings=setting)
@@ -136,7 +140,9 @@ def _mock_endpoints(count_faults: int) -> Iterator[tuple[_Endpoint, _Endpoint | 
 class _Session:
     """One recording run: the endpoints, the vcrpy config, the videos made so far."""
 
-    def __init__(self, output: Path, main: _Endpoint, faulty: _Endpoint | None) -> None:
+    def __init__(
+        self, output: Path, main: _Endpoint, faulty: _Endpoint | None, *, host: str
+    ) -> None:
         self.output = output
         self.main = main
         self.faulty = faulty
@@ -148,8 +154,19 @@ class _Session:
             for role, key in endpoint.keys.items()
             if key is not None and role.placeholder is not None
         }
-        origins = {e.mock.origin: MOCK_ORIGIN for e in (main, faulty) if e is not None and e.mock}
-        self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins))
+        # Whatever the recording ran against, the cassette says it called `host` (by default
+        # the documented base URL), so a client configured for the real API replays it.
+        origins = {
+            e.target.base_url.rstrip("/"): host.rstrip("/") for e in (main, faulty) if e is not None
+        }
+        from nbkit.mock.clock import SEEDED_START
+
+        # The seeded mock's clock stands still; its HTTP server's Date header does not.
+        dated = {
+            "date": format_datetime(datetime.fromtimestamp(SEEDED_START, timezone.utc), usegmt=True)
+        }
+        fixed = dated if main.mock is not None else {}
+        self.vcr = make_vcr(record_mode="all", scrubber=Scrubber(secrets, origins, fixed))
 
     def _skip_reason(self, item: Scenario) -> str | None:
         if item.role is not KeyRole.NONE and self.main.keys[item.role] is None:
@@ -232,17 +249,21 @@ def record(
     *,
     env: Mapping[str, str] | None = None,
     scenarios: Sequence[Scenario] = SCENARIOS,
+    host: str = DOCUMENTED_BASE_URL,
 ) -> tuple[Recorded, ...]:
-    """Record `scenarios` into `output`: the NB_* target if NB_BASE_URL is set, else the mock."""
+    """Record `scenarios` into `output`: the NB_* target if NB_BASE_URL is set, else the mock.
+
+    The cassettes name `host` (a base URL) as where the requests went.
+    """
     from nbkit.target import target_from_env
 
     env = os.environ if env is None else env
     if env.get("NB_BASE_URL", "").strip():
         target = target_from_env(env)
         with target.http_client(timeout=_TIMEOUT_SECONDS) as client:
-            session = _Session(output, _Endpoint(target, client, _keys(target)), None)
+            session = _Session(output, _Endpoint(target, client, _keys(target)), None, host=host)
             return tuple(session.run(item) for item in scenarios)
     faults = sum(1 for item in scenarios if item.setup is Setup.FAULT)
     with _mock_endpoints(faults) as (main, faulty):
-        session = _Session(output, main, faulty)
+        session = _Session(output, main, faulty, host=host)
         return tuple(session.run(item) for item in scenarios)

@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from nbkit.cassettes.cassette import Interaction, load_cassette
-from nbkit.cassettes.record import MOCK_ORIGIN, make_vcr
+from nbkit.cassettes.record import make_vcr
+from nbkit.cassettes.recording import DOCUMENTED_BASE_URL
 from nbkit.cassettes.scenarios import VIDEO_ID_SLOT, Scenario, build_call
 from nbkit.cassettes.scrub import Scrubber
-from nbkit.contract import KeyRole, api_prefix
+from nbkit.contract import KeyRole
 from nbkit.errors import InputError
 from nbkit.target import Target
 
 __all__ = ["NetworkBlocked", "Unmatched", "blocked_network", "recorded_video_id", "replay"]
 
-# Never contacted: the host is not matched, and the network is blocked anyway.
-REPLAY_BASE_URL: Final = MOCK_ORIGIN + api_prefix()
+# Where the cassettes say they went; never contacted: the network is blocked.
+REPLAY_BASE_URL: Final = DOCUMENTED_BASE_URL
 
 
 class Unmatched(InputError):

@@ -33,11 +33,10 @@ __all__ = [
     "scrub_text",
 ]
 
-# A key nobody sent on purpose (found in a body or an unexpected header): no role known.
-ROLELESS_PLACEHOLDER: Final = f"{PREFIX}PLACEHOLDER"
-_ALL_PLACEHOLDERS: Final = frozenset(
-    {*(role.placeholder for role in KeyRole if role.placeholder), ROLELESS_PLACEHOLDER}
-)
+# A key nobody sent on purpose (found in a body or an unexpected header): no role can be
+# placed, so it stands as the unknown key's placeholder, never as itself.
+ROLELESS_PLACEHOLDER: Final = str(KeyRole.UNKNOWN.placeholder)
+_ALL_PLACEHOLDERS: Final = frozenset(role.placeholder for role in KeyRole if role.placeholder)
 
 # Any nb_ token: the prefix, then what a key body can hold. Broader than the audit's rule
 # on purpose (any length from 6): scrubbing an identifier costs nothing, missing a key does.
@@ -125,6 +124,9 @@ class Scrubber:
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     # Origin as recorded -> origin written (the mock's random port is dropped).
     origins: Mapping[str, str] = field(default_factory=dict)
+    # Response header (lower case) -> the value written: a seeded mock's Date, which
+    # its HTTP server takes from the wall clock, as the mock's own clock says it.
+    response_headers: Mapping[str, str] = field(default_factory=dict)
 
     def request(self, request: Request) -> Request | None:
         """The request as stored; None (not stored) for the mock's control API."""
@@ -163,7 +165,10 @@ class Scrubber:
             if str(name).lower() in DROPPED_RESPONSE_HEADERS:
                 continue
             listed = values if isinstance(values, list) else [values]
-            kept[name] = [scrub_text(str(v), self.secrets) for v in listed]
+            fixed = self.response_headers.get(str(name).lower())
+            kept[name] = (
+                [fixed] if fixed is not None else [scrub_text(str(v), self.secrets) for v in listed]
+            )
         body = response.get("body") or {}
         if "string" in body:
             body["string"] = _scrub_body(body["string"], self.secrets)

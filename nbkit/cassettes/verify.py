@@ -7,6 +7,7 @@ Each interaction goes through the contract's one table of conformance checks
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,16 @@ from nbkit.cassettes.cassette import Interaction, cassette_files, load_cassette
 from nbkit.contract import Exchange, Request, Response, deviations, locate
 from nbkit.types import JSON
 
-__all__ = ["Drift", "KeyFound", "Report", "check_interaction", "check_tree", "exchange"]
+__all__ = [
+    "Drift",
+    "KeyFound",
+    "Report",
+    "audit_tree",
+    "check_interaction",
+    "check_paths",
+    "check_tree",
+    "exchange",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,24 +87,33 @@ class Report:
         return not self.drifts and not self.keys
 
 
-def _audit(root: Path) -> tuple[KeyFound, ...]:
+def audit_tree(*roots: Path) -> tuple[KeyFound, ...]:
+    """The keys the key audit finds under `roots` (files or folders), in one scan."""
     from nbkit.audit import Options, run_scan
 
-    outcome = run_scan(Options(paths=(str(root),), use_ignore=False))
+    outcome = run_scan(Options(paths=tuple(str(root) for root in roots), use_ignore=False))
     return tuple(
         KeyFound(f.location.path, f.location.line, f.fingerprint, f.redacted)
         for f in outcome.reported
     )
 
 
+def check_paths(roots: Sequence[Path]) -> Report:
+    """Check every cassette under `roots` (folders or cassette files, as a pre-commit hook
+    passes them) against the contract, then audit them all for keys."""
+    drifts: list[Drift] = []
+    cassettes = interactions = 0
+    for root in roots:
+        files = cassette_files(root)
+        cassettes += len(files)
+        for path in files:
+            name = path.relative_to(root).as_posix() if path != root else path.as_posix()
+            for interaction in load_cassette(path, name=name):
+                interactions += 1
+                drifts.extend(check_interaction(interaction))
+    return Report(cassettes, interactions, tuple(drifts), audit_tree(*roots))
+
+
 def check_tree(root: Path) -> Report:
     """Check every cassette under `root` against the contract, then audit them for keys."""
-    files = cassette_files(root)
-    drifts: list[Drift] = []
-    interactions = 0
-    for path in files:
-        name = path.relative_to(root).as_posix() if path != root else path.name
-        for interaction in load_cassette(path, name=name):
-            interactions += 1
-            drifts.extend(check_interaction(interaction))
-    return Report(len(files), interactions, tuple(drifts), _audit(root))
+    return check_paths((root,))

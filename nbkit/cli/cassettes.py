@@ -24,12 +24,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     record.add_argument(
         "--output", type=Path, default=_DEFAULT_DIR, help="cassette folder (default: cassettes)"
     )
+    record.add_argument(
+        "--host",
+        default=None,
+        metavar="BASE_URL",
+        help="the base URL the cassettes name, whatever was recorded "
+        "(default: the documented https://nanobananavideo.com/api/v1/)",
+    )
     check = actions.add_parser(
         "check",
         help="check recorded responses against the contract and audit them for keys",
         description="Exit 0 clean, 1 drift or a key found, 2 bad input.",
     )
-    check.add_argument("dir", nargs="?", type=Path, default=_DEFAULT_DIR, metavar="DIR")
+    # Folders or cassette files: a pre-commit hook passes the staged files.
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[_DEFAULT_DIR],
+        metavar="PATH",
+        help="cassette folders or files (default: cassettes)",
+    )
     diff = actions.add_parser(
         "diff",
         help="what changed between two recordings (status, fields, types, messages)",
@@ -39,12 +54,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     diff.add_argument("new", type=Path, metavar="NEW")
 
 
+def _base_url(value: str) -> str:
+    """A --host value as a base URL: https://host[:port]/path/, the path kept if given."""
+    from urllib.parse import urlsplit
+
+    from nbkit.contract import api_prefix
+    from nbkit.errors import UsageError
+
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise UsageError(f"--host: {value!r} is not a base URL such as https://host/api/v1/")
+    path = parts.path.rstrip("/") + "/" if parts.path.strip("/") else api_prefix()
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
 def _record(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
     from nbkit.cassettes.record import record
+    from nbkit.cassettes.recording import DOCUMENTED_BASE_URL
 
-    results = record(args.output)
+    results = record(args.output, host=_base_url(args.host or DOCUMENTED_BASE_URL))
     rows = [
         (r.scenario, (args.output / r.cassette).as_posix(), r.status or f"skipped: {r.skipped}")
         for r in results
@@ -58,9 +88,9 @@ def _record(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
-    from nbkit.cassettes.verify import check_tree
+    from nbkit.cassettes.verify import check_paths
 
-    report = check_tree(args.dir)
+    report = check_paths(args.paths)
     if report.drifts:
         rows = [(d.cassette, d.interaction, d.check, d.expected, d.recorded) for d in report.drifts]
         headers = ("cassette", "interaction", "check", "contract says", "recorded")

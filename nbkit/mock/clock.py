@@ -1,4 +1,4 @@
-"""The mock's clock: wall-clock time plus an offset that tests move forward."""
+"""The mock's clock: wall-clock time (or a fixed start) plus an offset that tests move forward."""
 
 from __future__ import annotations
 
@@ -7,23 +7,30 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Final
 
-__all__ = ["MAX_OFFSET_SECONDS", "Clock", "iso_utc"]
+__all__ = ["MAX_OFFSET_SECONDS", "SEEDED_START", "Clock", "iso_utc"]
 
 # A thousand years.
 MAX_OFFSET_SECONDS: Final = 1000 * 365.25 * 86400
+# Where a seeded mock's clock stands (MockSettings.seed): the API-FACTS 4.3 example's moment.
+SEEDED_START: Final = datetime(2026, 5, 5, 18, 30, tzinfo=timezone.utc).timestamp()
 
 
 class Clock:
-    """Wall-clock seconds plus an offset, so tests move time instead of sleeping."""
+    """Wall-clock seconds plus an offset, so tests move time instead of sleeping.
 
-    __slots__ = ("_offset",)
+    Given a `start`, the clock stands still there, moved only by `advance`: a
+    recording of the mock then holds the same times on every run.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_offset", "_start")
+
+    def __init__(self, start: float | None = None) -> None:
         self._offset = 0.0
+        self._start = start
 
     def now(self) -> float:
         """The current mock time, in Unix seconds."""
-        return time.time() + self._offset
+        return (time.time() if self._start is None else self._start) + self._offset
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward by `seconds` (never back); return the new time.

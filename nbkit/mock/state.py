@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from nbkit.mock.accounts import AccountStore, Plan, has_api_access
-from nbkit.mock.clock import Clock
+from nbkit.mock.clock import SEEDED_START, Clock
 from nbkit.mock.faults import Faults
 from nbkit.mock.mutants import Behaviour
 from nbkit.mock.ratelimit import RateLimiter
@@ -42,6 +42,9 @@ class MockSettings:
     event_loop: Literal["auto", "asyncio"] = "auto"
     # A request's head, or its body, that takes longer than this gets a 408.
     request_timeout_seconds: float = 10.0
+    # A seed makes answers repeatable: the clock stands at SEEDED_START (moved only by the
+    # control API) and video ids follow the seed. None: wall-clock time and random ids.
+    seed: int | None = None
 
 
 class MockState:
@@ -53,12 +56,12 @@ class MockState:
         self.settings = settings
         self.mutant_id = mutant_id
         self.behaviour = behaviour
-        self.clock = Clock()
+        self.clock = Clock(None if settings.seed is None else SEEDED_START)
         self.accounts = AccountStore()
         self.limiter = RateLimiter(
             limit=settings.rate_limit, window_seconds=settings.window_seconds, clock=self.clock
         )
-        self.videos = VideoStore()
+        self.videos = VideoStore(seed=settings.seed)
         self.admin_token = secrets.token_urlsafe(32)
         # The user an `accept-any-key` mutant lets unknown keys act as.
         self.fallback_user_id: str | None = None

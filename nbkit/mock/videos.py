@@ -107,14 +107,16 @@ class Video:
 class VideoStore:
     """Videos by id; ids are `vid_` + 12 lower-case hex (API-FACTS 4.3)."""
 
-    __slots__ = ("_counter", "_limit", "_videos")
+    __slots__ = ("_counter", "_ids", "_limit", "_videos")
 
-    def __init__(self, *, limit: int = MAX_VIDEOS) -> None:
+    def __init__(self, *, limit: int = MAX_VIDEOS, seed: int | None = None) -> None:
         # OrderedDict: dropping the oldest is O(1); a dict would scan past
         # every slot freed since its last resize.
         self._videos: OrderedDict[str, Video] = OrderedDict()
         self._counter = itertools.count(1)
         self._limit = limit
+        # A seed gives the same ids in the same order on every run (MockSettings.seed).
+        self._ids = _IDS if seed is None else random.Random(seed)
 
     def new_id(self, *, integer: bool = False) -> str | int:
         """A fresh id; `integer` gives the old documentation's integer ids (C3)."""
@@ -122,7 +124,7 @@ class VideoStore:
             return next(self._counter)
         while True:
             # Ids need to be unique, not secret: a seeded PRNG spares a system call.
-            candidate = f"vid_{_IDS.getrandbits(48):012x}"
+            candidate = f"vid_{self._ids.getrandbits(48):012x}"
             if candidate not in self._videos:
                 return candidate
 

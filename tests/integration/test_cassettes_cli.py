@@ -130,3 +130,36 @@ def test_audit_of_a_recording_finds_nothing(recorded: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def _uris(root: Path) -> set[str]:
+    return {
+        interaction["request"]["uri"]
+        for path in root.rglob("*.yaml")
+        for interaction in yaml.safe_load(path.read_text())["interactions"]
+    }
+
+
+def test_recordings_name_the_documented_base_url(recorded: Path) -> None:
+    uris = _uris(recorded)
+    assert uris
+    assert all(uri.startswith("https://nanobananavideo.com/api/v1/") for uri in uris)
+    assert not any("127.0.0.1" in path.read_text() for path in recorded.rglob("*.yaml"))
+
+
+def test_host_chooses_another_base_url(tmp_path: Path) -> None:
+    out = tmp_path / "staging"
+    result = _nbkit("cassettes", "record", "--output", out, "--host", "staging.example.test:8443")
+    assert result.returncode == 0, result.stderr
+    assert all(uri.startswith("https://staging.example.test:8443/api/v1/") for uri in _uris(out))
+    bad = _nbkit("cassettes", "record", "--output", out, "--host", "ftp://x/?q=1")
+    assert bad.returncode == 2 and bad.stderr.startswith("nbkit: error: --host")
+
+
+def test_re_recording_changes_no_byte(recorded: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert _nbkit("cassettes", "record", "--output", again).returncode == 0
+    first = {p.relative_to(recorded): p.read_bytes() for p in recorded.rglob("*.yaml")}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*.yaml")}
+    assert len(first) == len(SCENARIOS)
+    assert [name for name in first if first[name] != second.get(name)] == []

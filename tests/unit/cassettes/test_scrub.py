@@ -125,8 +125,9 @@ def test_placeholders_are_placeholders_to_the_audit(role: KeyRole) -> None:
     assert scrub_text(placeholder, {}) == placeholder
 
 
-def test_roleless_placeholder_has_no_role() -> None:
-    assert role_of_placeholder(ROLELESS_PLACEHOLDER) is None
+def test_a_key_without_a_role_stands_as_the_unknown_key() -> None:
+    # Issue 15: a key scrubbing cannot place in a role becomes nb_PLACEHOLDER_UNKNOWN.
+    assert role_of_placeholder(ROLELESS_PLACEHOLDER) is KeyRole.UNKNOWN
     assert classify(ROLELESS_PLACEHOLDER[len(PREFIX) :], Context()).verdict is Verdict.PLACEHOLDER
 
 
