@@ -81,3 +81,31 @@ def test_users_own_failing_test_is_never_a_deviation(pytester: pytest.Pytester) 
 def test_unknown_profile_is_refused(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--nb-profile", "fast")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_installed_plugin_gives_fixtures_without_dash_p(pytester: pytest.Pytester) -> None:
+    # The pytest11 entry point loads the plugin wherever nbkit is installed.
+    pytester.makepyfile(_RECORDING_TEST)
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*nbkit report*", "*conforms*"])
+
+
+def test_entry_point_and_dash_p_load_the_plugin_once(pytester: pytest.Pytester) -> None:
+    # `nbkit test` passes -p nbkit.pytest_plugin in an environment that also has the entry point.
+    pytester.makepyfile(
+        "def test_once(pytestconfig):\n"
+        "    import nbkit.pytest_plugin as module\n"
+        "    manager = pytestconfig.pluginmanager\n"
+        "    names = [name for name, plugin in manager.list_name_plugin() if plugin is module]\n"
+        "    assert names == ['nbkit.pytest_plugin']\n"
+    )
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_is_turned_off_by_its_entry_point_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_uses(nb_recorder):\n    pass\n")
+    result = pytester.runpytest_inprocess("-p", "no:nbkit.pytest_plugin", "--nb-profile=ci")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unrecognized arguments: --nb-profile*"])
