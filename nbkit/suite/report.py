@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tabulate import tabulate
 
+from nbkit.report import cell
 from nbkit.suite.record import Recorder
 
 __all__ = ["RunInfo", "render_markdown", "render_text"]
@@ -66,22 +67,18 @@ def render_text(recorder: Recorder, info: RunInfo) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(recorder: Recorder, info: RunInfo) -> str:
     """The report as GitHub-flavoured Markdown, for $GITHUB_STEP_SUMMARY."""
     parts = ["## nbkit contract suite", _summary_line(info, recorder)]
     if recorder.failures:
         parts.append("### Failures")
-        parts.append("\n".join(f"- `{f.test}`: {_cell(f.reason)}" for f in recorder.failures))
+        parts.append("\n".join(f"- `{f.test}`: {cell(f.reason)}" for f in recorder.failures))
     if recorder.observations:
         parts.append("### Auth methods x cases")
-        rows = [tuple(_cell(c) for c in row) for row in _matrix(recorder)]
+        rows = [tuple(cell(c) for c in row) for row in _matrix(recorder)]
         parts.append(tabulate(rows, headers=_HEADERS, tablefmt="github"))
     if recorder.open_behaviours():
         parts.append("### Undocumented behaviour observed (reported, not asserted)")
-        rows = [tuple(_cell(c) for c in row) for row in recorder.open_behaviours()]
+        rows = [tuple(cell(c) for c in row) for row in recorder.open_behaviours()]
         parts.append(tabulate(rows, headers=_OPEN_HEADERS, tablefmt="github"))
     return "\n\n".join(parts) + "\n"
