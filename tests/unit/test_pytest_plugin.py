@@ -9,14 +9,14 @@ import pytest
 pytest_plugins = ("pytester",)
 
 _RECORDING_TEST = """
-from nbkit.suite.oracle import Verdict
+from nbkit.suite.oracle import CaseVerdict
 from nbkit.suite.record import Observation
 
 def test_records(nb_recorder):
     nb_recorder.add(Observation("bearer", "unknown-key", "unknown-key", "getVideoStatus",
-                                "401", "401", Verdict.PASS))
+                                "401", "401", CaseVerdict.PASS))
     nb_recorder.add(Observation("query", "scheme-case", "scheme-case", "getVideoStatus",
-                                "open", "404", Verdict.OPEN))
+                                "open", "404", CaseVerdict.OPEN))
 """
 
 
