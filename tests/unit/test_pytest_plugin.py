@@ -20,6 +20,12 @@ def test_records(nb_recorder):
 """
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report fits the terminal; these tests match whole summary lines.
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 def test_options_are_listed_in_help(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--help")
     result.stdout.fnmatch_lines(["*--nb-profile*", "*--nb-summary*", "*--nb-max-requests*"])
@@ -48,7 +54,12 @@ def test_report_shows_the_matrix_and_open_behaviour(pytester: pytest.Pytester) -
     result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["*nbkit report*", "*bearer*unknown-key*pass*", "*undocumented behaviour*", "*conforms*"]
+        [
+            "*nbkit report*",
+            "*bearer pass (1): unknown-key*",
+            "*undocumented behaviour*",
+            "*conforms*",
+        ]
     )
 
 
