@@ -1,6 +1,8 @@
 """pytest plugin: the contract suite's options, fixtures and end-of-run report.
 
-Load it with `-p nbkit.pytest_plugin` or `pytest_plugins = ["nbkit.pytest_plugin"]`.
+pytest loads it wherever nbkit is installed (the `pytest11` entry point named
+`nbkit.pytest_plugin`; `-p no:nbkit.pytest_plugin` turns it off, and an explicit
+`-p nbkit.pytest_plugin` finds it registered and does not load it twice).
 It imports nothing heavy until a fixture is used, and reports only when the
 suite's fixtures ran, so other tests in the same session are unaffected.
 

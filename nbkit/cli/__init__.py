@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
 from collections.abc import Sequence
 from typing import Any, Final
@@ -82,8 +83,17 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
     return args
 
 
+def _version() -> str:
+    """The installed distribution's version (its metadata), or say it is not installed."""
+    try:
+        return importlib.metadata.version("nbkit")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="nbkit", description=_DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"nbkit {_version()}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module_name, extra in COMMANDS:

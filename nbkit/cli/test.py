@@ -15,7 +15,7 @@ from nbkit.errors import TargetError, UsageError
 if TYPE_CHECKING:
     from nbkit.target import Target
 
-__all__ = ["HELP", "configure", "run"]
+__all__ = ["FORMATS", "HELP", "configure", "run"]
 
 HELP: Final = (
     "run the contract suite against the API the NB_* variables name "
@@ -25,6 +25,8 @@ HELP: Final = (
 _PYTEST_OK: Final = 0
 _PYTEST_FAILED: Final = 1
 _PYTEST_NO_TESTS: Final = 5
+# --format name -> the pytest option that writes the report in that format.
+FORMATS: Final = {"table": "--nb-report", "markdown": "--nb-summary", "junit": "--junitxml"}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,12 +36,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="ci",
         help="hypothesis profile: ci (default, fast) or thorough (10x the examples)",
     )
-    parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="write JUnit XML here")
+    parser.add_argument(
+        "--format", choices=tuple(FORMATS), default="table", help="report format (default: table)"
+    )
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="also write JUnit XML here")
     parser.add_argument(
         "--summary",
         type=Path,
         metavar="FILE",
-        help="write the Markdown report here (also appended to $GITHUB_STEP_SUMMARY when set)",
+        help="also write the Markdown report here (and append it to $GITHUB_STEP_SUMMARY when set)",
     )
     parser.add_argument(
         "-k", dest="keyword", metavar="EXPR", help="run only the checks matching EXPR (pytest -k)"
@@ -87,6 +93,13 @@ def _reach(target: Target) -> None:
         raise TargetError(f"{err}; check NB_BASE_URL and NB_CA_BUNDLE") from None
 
 
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write the report ({err.strerror or err})") from err
+
+
 def run(args: argparse.Namespace) -> int:
     _check_arguments(args)
     import pytest
@@ -97,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         # An empty ini of our own, so the caller's pytest configuration stays out.
         ini = Path(scratch) / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
-        report = Path(scratch) / "report.txt"
+        report = Path(scratch) / f"report.{args.format}"
         argv = [
             str(SUITE_DIR),
             "-c", str(ini),
@@ -108,14 +121,16 @@ def run(args: argparse.Namespace) -> int:
             # Checking the arguments imported what pytest would otherwise rewrite.
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
             "--nb-profile", args.profile,
-            "--nb-report", str(report),
+            f"{FORMATS[args.format]}={report}",
             "-rfEs",  # name every failure, error and skip with its reason
             "--tb=short",  # no frame arguments, which could hold a key
             "-v" if args.verbose else "-q",
         ]  # fmt: skip
-        if args.junit_xml is not None:
+        # A copy for --junit-xml or --summary when the report itself is in that format.
+        copies = {"junit": args.junit_xml, "markdown": args.summary}
+        if args.junit_xml is not None and args.format != "junit":
             argv.append(f"--junitxml={args.junit_xml}")
-        if args.summary is not None:
+        if args.summary is not None and args.format != "markdown":
             argv += ["--nb-summary", str(args.summary)]
         if args.keyword:
             argv += ["-k", args.keyword]
@@ -127,7 +142,12 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.redirect_stdout(sys.stderr):
             code = int(pytest.main(argv))
         if report.is_file():
-            sys.stdout.write(report.read_text(encoding="utf-8"))
+            text = report.read_text(encoding="utf-8")
+            for path in (args.output, copies.get(args.format)):
+                if path is not None:
+                    _write(path, text)
+            if args.output is None:
+                sys.stdout.write(text)
     if code == _PYTEST_NO_TESTS:
         raise UsageError(f"-k {args.keyword!r} selects no check")
     if code in (_PYTEST_OK, _PYTEST_FAILED):

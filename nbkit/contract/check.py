@@ -26,11 +26,11 @@ from nbkit.contract.validate import schema_registry, validator_for
 from nbkit.errors import InputError
 from nbkit.types import JSON
 
-__all__ = ["CHECKS", "Check", "Problem", "Tree", "run_checks"]
+__all__ = ["CHECKS", "ContractCheck", "ContractProblem", "Tree", "run_checks"]
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class ContractProblem:
     """One thing wrong, at a file and a JSON Pointer."""
 
     path: Path
@@ -46,16 +46,16 @@ class Tree:
     """The folders checked: `contracts/` and `schemas/` under one root, each file read once."""
 
     root: Path
-    _documents: dict[Path, tuple[JSON, Problem | None]] = field(default_factory=dict)
-    _resolved: dict[Path, tuple[JSON, Problem | None]] = field(default_factory=dict)
+    _documents: dict[Path, tuple[JSON, ContractProblem | None]] = field(default_factory=dict)
+    _resolved: dict[Path, tuple[JSON, ContractProblem | None]] = field(default_factory=dict)
 
-    def read(self, path: Path) -> tuple[JSON, Problem | None]:
+    def read(self, path: Path) -> tuple[JSON, ContractProblem | None]:
         """The parsed document, or the problem that stopped it."""
         if path not in self._documents:
             self._documents[path] = _read(path, self.root)
         return self._documents[path]
 
-    def resolve(self, path: Path) -> tuple[JSON, Problem | None]:
+    def resolve(self, path: Path) -> tuple[JSON, ContractProblem | None]:
         """The contract with its $refs inlined, or the problem that stopped it (or its parse)."""
         if path not in self._resolved:
             document, problem = self.read(path)
@@ -80,12 +80,12 @@ class Tree:
 
 
 @dataclass(frozen=True, slots=True)
-class Check:
+class ContractCheck:
     """One row of CHECKS: an id, what it proves, and the function that looks."""
 
     id: str
     description: str
-    find: Callable[[Tree], Iterator[Problem]]
+    find: Callable[[Tree], Iterator[ContractProblem]]
 
 
 DEFAULT_ROOT: Final = CONTRACTS_DIR.parent
@@ -102,7 +102,6 @@ _ANNOTATIONS: Final = frozenset(
     }
 )  # fmt: skip
 _KEYWORDS: Final = frozenset(Draft202012Validator.VALIDATORS) | _ANNOTATIONS
-_OPENAPI_KEYWORDS: Final = frozenset({"discriminator", "xml", "externalDocs", "example"})
 _SCHEMA_VALUED: Final = frozenset(
     {"not", "if", "then", "else", "items", "contains", "additionalProperties",
      "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}
@@ -135,30 +134,30 @@ def _pointer(parts: object) -> str:
     return "".join(f"/{_escape(part)}" for part in parts)  # type: ignore[attr-defined]
 
 
-def _read(path: Path, root: Path) -> tuple[JSON, Problem | None]:
+def _read(path: Path, root: Path) -> tuple[JSON, ContractProblem | None]:
     try:
         return read_document(path, root=root), None
     except InputError as err:
-        return None, Problem(path, "", str(err).removeprefix(f"{path}: "))
+        return None, ContractProblem(path, "", str(err).removeprefix(f"{path}: "))
 
 
-def _resolve(path: Path, document: JSON, tree: Tree) -> tuple[JSON, Problem | None]:
+def _resolve(path: Path, document: JSON, tree: Tree) -> tuple[JSON, ContractProblem | None]:
     try:
         return dereference(document, base_uri=path.as_uri(), root=tree.root), None
     except InputError as err:
         file, _, rest = str(err).partition("#")
         pointer, _, message = rest.partition(": ")
-        return None, Problem(Path(file), pointer, message)
+        return None, ContractProblem(Path(file), pointer, message)
 
 
-def _parses(tree: Tree) -> Iterator[Problem]:
+def _parses(tree: Tree) -> Iterator[ContractProblem]:
     for path in (*tree.contracts, *tree.schemas, tree.auth_table, tree.conflicts):
         _, problem = tree.read(path)
         if problem:
             yield problem
 
 
-def _openapi_valid(tree: Tree) -> Iterator[Problem]:
+def _openapi_valid(tree: Tree) -> Iterator[ContractProblem]:
     for path in tree.contracts:
         document, _ = tree.read(path)
         _, problem = tree.resolve(path)
@@ -169,11 +168,11 @@ def _openapi_valid(tree: Tree) -> Iterator[Problem]:
         validator = _local_spec_validator(tree.root)(document, base_uri=path.as_uri())
         try:
             for error in validator.iter_errors():
-                yield Problem(path, _pointer(getattr(error, "path", ())), error.message)
+                yield ContractProblem(path, _pointer(getattr(error, "path", ())), error.message)
         except (Unresolvable, InputError) as err:
             # A refused or broken $ref; refs-resolve says which and where.
             cause = input_error_cause(err) or err
-            yield Problem(path, "", f"cannot be validated: {cause}")
+            yield ContractProblem(path, "", f"cannot be validated: {cause}")
 
 
 class _Handlers(dict[str, Callable[[str], JSON]]):
@@ -196,7 +195,7 @@ def _local_spec_validator(root: Path) -> type[OpenAPIV31SpecValidator]:
     return type("LocalSpecValidator", (OpenAPIV31SpecValidator,), {"resolver_handlers": handlers})
 
 
-def _refs_resolve(tree: Tree) -> Iterator[Problem]:
+def _refs_resolve(tree: Tree) -> Iterator[ContractProblem]:
     for path in tree.contracts:
         _, parse_problem = tree.read(path)
         _, problem = tree.resolve(path)
@@ -204,17 +203,17 @@ def _refs_resolve(tree: Tree) -> Iterator[Problem]:
             yield problem
 
 
-def _schemas_valid(tree: Tree) -> Iterator[Problem]:
+def _schemas_valid(tree: Tree) -> Iterator[ContractProblem]:
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for path in tree.schemas:
         document, problem = tree.read(path)
         if problem:
             continue
         for error in meta.iter_errors(document):
-            yield Problem(path, _pointer(error.absolute_path), error.message)
+            yield ContractProblem(path, _pointer(error.absolute_path), error.message)
 
 
-def _keywords_known(tree: Tree) -> Iterator[Problem]:
+def _keywords_known(tree: Tree) -> Iterator[ContractProblem]:
     for path in tree.schemas:
         document, problem = tree.read(path)
         if problem:
@@ -222,10 +221,12 @@ def _keywords_known(tree: Tree) -> Iterator[Problem]:
         for pointer, node in subschemas(document):
             for key in node:
                 if key not in _KEYWORDS and not str(key).startswith("x-"):
-                    yield Problem(path, f"{pointer}/{_escape(key)}", f"unknown keyword {key!r}")
+                    yield ContractProblem(
+                        path, f"{pointer}/{_escape(key)}", f"unknown keyword {key!r}"
+                    )
 
 
-def _schema_examples(tree: Tree) -> Iterator[Problem]:
+def _schema_examples(tree: Tree) -> Iterator[ContractProblem]:
     registry = schema_registry(tree.root)
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for path in tree.schemas:
@@ -265,7 +266,7 @@ def _media_samples(node: JSON, pointer: str) -> Iterator[tuple[str, JSON, JSON]]
             yield from _media_samples(value, f"{pointer}/{_escape(key)}")
 
 
-def _contract_examples(tree: Tree) -> Iterator[Problem]:
+def _contract_examples(tree: Tree) -> Iterator[ContractProblem]:
     for path in tree.contracts:
         resolved, problem = tree.resolve(path)
         if problem:
@@ -280,16 +281,16 @@ def _contract_examples(tree: Tree) -> Iterator[Problem]:
 
 def _validate_sample(
     validator: Draft202012Validator, sample: JSON, path: Path, pointer: str
-) -> Iterator[Problem]:
+) -> Iterator[ContractProblem]:
     try:
         errors = [error.message for error in validator.iter_errors(sample)]
     except (UnknownType, Unresolvable) as err:
         errors = [f"its schema cannot be used ({type(err).__name__}: {err})"]
     for message in errors:
-        yield Problem(path, pointer, f"example does not validate: {message}")
+        yield ContractProblem(path, pointer, f"example does not validate: {message}")
 
 
-def _auth_table(tree: Tree) -> Iterator[Problem]:
+def _auth_table(tree: Tree) -> Iterator[ContractProblem]:
     path = tree.auth_table
     document, problem = tree.read(path)
     if problem:
@@ -297,7 +298,7 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
     try:
         table = parse_auth_table(document)
     except (KeyError, TypeError, ValueError) as err:
-        yield Problem(path, "", f"not a valid auth table: {err}")
+        yield ContractProblem(path, "", f"not a valid auth table: {err}")
         return
     schema_path = tree.root / "schemas" / "auth-error.json"
     schema, problem = tree.read(schema_path)
@@ -308,13 +309,15 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
         documented = set(schema["$defs"][part]["properties"]["error"]["enum"])
         in_table = table.messages(status)
         for text in sorted(in_table - documented):
-            yield Problem(
+            yield ContractProblem(
                 path,
                 "/outcomes",
                 f"{status} message {text!r} is not in {schema_path.name}#{pointer}",
             )
         for text in sorted(documented - in_table):
-            yield Problem(schema_path, pointer, f"{status} message {text!r} is not in {path.name}")
+            yield ContractProblem(
+                schema_path, pointer, f"{status} message {text!r} is not in {path.name}"
+            )
     contract_path = tree.root / "contracts" / "nanobanana.openapi.yaml"
     contract, problem = tree.read(contract_path)
     if problem:
@@ -324,18 +327,18 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
         scheme = schemes.get(method.security_scheme)
         pointer = f"/methods/{index}"
         if scheme is None:
-            yield Problem(
+            yield ContractProblem(
                 path,
                 pointer,
                 f"security scheme {method.security_scheme!r} is not in {contract_path.name}",
             )
         elif scheme.get("type") == "http":
             if method.name != "Authorization" or not method.template.startswith("Bearer "):
-                yield Problem(
+                yield ContractProblem(
                     path, pointer, "an http bearer scheme is sent as `Authorization: Bearer <key>`"
                 )
         elif (scheme.get("in"), scheme.get("name")) != (method.location, method.name):
-            yield Problem(
+            yield ContractProblem(
                 path,
                 pointer,
                 f"differs from securitySchemes/{method.security_scheme} in {contract_path.name}",
@@ -350,12 +353,12 @@ def _auth_table(tree: Tree) -> Iterator[Problem]:
         for message in outcome.messages:
             for operation in message.operations or ():
                 if operation not in operation_ids:
-                    yield Problem(
+                    yield ContractProblem(
                         path, f"/outcomes/{outcome.id}", f"unknown operation {operation!r}"
                     )
 
 
-def _conflicts_point_somewhere(tree: Tree) -> Iterator[Problem]:
+def _conflicts_point_somewhere(tree: Tree) -> Iterator[ContractProblem]:
     document, problem = tree.read(tree.conflicts)
     if problem or not isinstance(document, Mapping):
         return
@@ -366,30 +369,42 @@ def _conflicts_point_somewhere(tree: Tree) -> Iterator[Problem]:
         file, _, pointer = where.partition("#")
         target, problem = tree.read(tree.root / file)
         if problem:
-            yield Problem(tree.conflicts, f"/conflicts/{index}/where", f"{file}: cannot be read")
+            yield ContractProblem(
+                tree.conflicts, f"/conflicts/{index}/where", f"{file}: cannot be read"
+            )
             continue
         try:
             for part in filter(None, pointer.split("/")):
                 key = part.replace("~1", "/").replace("~0", "~")
                 target = target[int(key)] if isinstance(target, list) else target[key]
         except (KeyError, IndexError, ValueError, TypeError):
-            yield Problem(tree.conflicts, f"/conflicts/{index}/where", f"{where} points at nothing")
+            yield ContractProblem(
+                tree.conflicts, f"/conflicts/{index}/where", f"{where} points at nothing"
+            )
 
 
 CHECKS: Final = (
-    Check("documents-parse", "every contract, schema and table parses", _parses),
-    Check("openapi-valid", "each OpenAPI document is valid OpenAPI 3.1", _openapi_valid),
-    Check("refs-resolve", "every $ref of each contract resolves", _refs_resolve),
-    Check("schemas-valid", "every schema is valid 2020-12", _schemas_valid),
-    Check("keywords-known", "no schema uses an unknown keyword", _keywords_known),
-    Check("schema-examples-valid", "examples and defaults in schemas/ validate", _schema_examples),
-    Check("contract-examples-valid", "examples in the contracts validate", _contract_examples),
-    Check("auth-table-consistent", "auth.yaml agrees with schemas and contract", _auth_table),
-    Check("conflicts-resolve", "each conflict's `where` exists", _conflicts_point_somewhere),
+    ContractCheck("documents-parse", "every contract, schema and table parses", _parses),
+    ContractCheck("openapi-valid", "each OpenAPI document is valid OpenAPI 3.1", _openapi_valid),
+    ContractCheck("refs-resolve", "every $ref of each contract resolves", _refs_resolve),
+    ContractCheck("schemas-valid", "every schema is valid 2020-12", _schemas_valid),
+    ContractCheck("keywords-known", "no schema uses an unknown keyword", _keywords_known),
+    ContractCheck(
+        "schema-examples-valid", "examples and defaults in schemas/ validate", _schema_examples
+    ),
+    ContractCheck(
+        "contract-examples-valid", "examples in the contracts validate", _contract_examples
+    ),
+    ContractCheck(
+        "auth-table-consistent", "auth.yaml agrees with schemas and contract", _auth_table
+    ),
+    ContractCheck(
+        "conflicts-resolve", "each conflict's `where` exists", _conflicts_point_somewhere
+    ),
 )
 
 
-def run_checks(root: Path = DEFAULT_ROOT) -> list[tuple[Check, list[Problem]]]:
+def run_checks(root: Path = DEFAULT_ROOT) -> list[tuple[ContractCheck, list[ContractProblem]]]:
     """Run every check on the tree under `root`; each check's problems, in table order.
 
     Every file is read as hostile input: only regular files under `root`, and

@@ -1,8 +1,8 @@
 """The contract suite run against a target: pytest modules, the oracle, the report.
 
 `nbkit test` runs the `test_*.py` modules of this package with pytest and the
-`nbkit.pytest_plugin`; any project can do the same with
-`pytest --pyargs nbkit.suite -p nbkit.pytest_plugin`.
+`nbkit.pytest_plugin`; any project that installs nbkit can do the same with
+`pytest --pyargs nbkit.suite` (the plugin loads through its `pytest11` entry point).
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ from nbkit.target import Missing, Target
 from nbkit.types import JSON, StrEnum
 
 __all__ = [
+    "CaseVerdict",
     "FreeProbe",
     "Judgement",
-    "Verdict",
     "conformance_problems",
     "documented_statuses",
     "free_probe",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-class Verdict(StrEnum):
+class CaseVerdict(StrEnum):
     """How one observation compares with the documentation."""
 
     PASS = "pass"
@@ -54,7 +54,7 @@ class Verdict(StrEnum):
 class Judgement:
     """The verdict on one answer, with what was expected in words."""
 
-    verdict: Verdict
+    verdict: CaseVerdict
     expected: str
     reason: str = ""
 
@@ -122,8 +122,8 @@ def judge(condition: str, op: Operation, request: Request, response: Response) -
     is_open = load_auth_table().is_open(condition)
     expected = f"open: {condition}" if is_open else expected_auth(condition, op.id)
     if problems:
-        return Judgement(Verdict.FAIL, expected, f"{condition}: " + "; ".join(problems))
-    return Judgement(Verdict.OPEN if is_open else Verdict.PASS, expected)
+        return Judgement(CaseVerdict.FAIL, expected, f"{condition}: " + "; ".join(problems))
+    return Judgement(CaseVerdict.OPEN if is_open else CaseVerdict.PASS, expected)
 
 
 def conformance_problems(op: Operation, request: Request, response: Response) -> list[str]:

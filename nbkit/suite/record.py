@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nbkit.suite.oracle import Verdict
+from nbkit.suite.oracle import CaseVerdict
 
 __all__ = ["Failure", "Observation", "Recorder", "Row"]
 
@@ -22,7 +22,7 @@ class Observation:
     operation: str
     expected: str
     observed: str
-    verdict: Verdict
+    verdict: CaseVerdict
     reason: str = ""
 
 
@@ -43,10 +43,10 @@ class Row:
     label: str
     expected: str
     observed: str
-    verdict: Verdict
+    verdict: CaseVerdict
 
 
-_RANK = {Verdict.FAIL: 0, Verdict.OPEN: 1, Verdict.PASS: 2, Verdict.SKIP: 3}
+_RANK = {CaseVerdict.FAIL: 0, CaseVerdict.OPEN: 1, CaseVerdict.PASS: 2, CaseVerdict.SKIP: 3}
 
 
 @dataclass(slots=True)
@@ -62,12 +62,12 @@ class Recorder:
     def settle(self, observation: Observation, *, where: str) -> None:
         """Add an observation; a failed one fails the calling check, saying where."""
         self.add(observation)
-        if observation.verdict == Verdict.FAIL:
+        if observation.verdict == CaseVerdict.FAIL:
             raise AssertionError(f"{where}: {observation.reason}; observed {observation.observed}")
 
     def skip(self, *, method: str, case: str, label: str, operation: str, reason: str) -> None:
         """A cell that could not run, with the reason (a missing variable, no spending)."""
-        self.add(Observation(method, case, label, operation, "", reason, Verdict.SKIP, reason))
+        self.add(Observation(method, case, label, operation, "", reason, CaseVerdict.SKIP, reason))
 
     def rows(self) -> list[Row]:
         """The auth matrix: one row per (method, case), worst verdict first within the row."""
@@ -78,9 +78,11 @@ class Recorder:
         for (method, case), seen in cells.items():
             verdict = min((o.verdict for o in seen), key=_RANK.__getitem__)
             expected = " / ".join(dict.fromkeys(o.expected for o in seen if o.expected)) or "-"
-            shown = [o for o in seen if o.verdict == verdict] if verdict == Verdict.FAIL else seen
+            shown = (
+                [o for o in seen if o.verdict == verdict] if verdict == CaseVerdict.FAIL else seen
+            )
             counts = Counter(
-                f"{o.observed} ({o.operation})" if verdict == Verdict.FAIL else o.observed
+                f"{o.observed} ({o.operation})" if verdict == CaseVerdict.FAIL else o.observed
                 for o in shown
             )
             parts = [f"{text} x{n}" if n > 1 else text for text, n in counts.most_common(_SHOWN)]
@@ -94,11 +96,11 @@ class Recorder:
         found = {
             (o.label, f"{o.method} {o.case}", o.operation, o.observed)
             for o in self.observations
-            if o.verdict == Verdict.OPEN
+            if o.verdict == CaseVerdict.OPEN
         }
         return sorted(found)
 
     @property
     def deviates(self) -> bool:
         """Whether anything failed."""
-        return bool(self.failures) or any(o.verdict == Verdict.FAIL for o in self.observations)
+        return bool(self.failures) or any(o.verdict == CaseVerdict.FAIL for o in self.observations)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import textwrap
 from dataclasses import dataclass
 
 from tabulate import tabulate
 
-from nbkit.suite.record import Recorder
+from nbkit.report import cell
+from nbkit.suite.oracle import CaseVerdict
+from nbkit.suite.record import Recorder, Row
 
 __all__ = ["RunInfo", "render_markdown", "render_text"]
 
 _HEADERS = ("method", "case", "label", "expected", "observed", "verdict")
-_WIDTHS = [None, None, None, 44, 44, None]
+# The width when the output is no terminal (a file, a pipe, CI's log).
+_DEFAULT_WIDTH = 120
+# The narrowest the expected and observed columns get, however narrow the terminal.
+_MIN_TEXT_COLUMN = 12
+# tabulate's "simple" format: two spaces between columns.
+_GAP = 2
+_ORDER = {CaseVerdict.FAIL: 0, CaseVerdict.OPEN: 1, CaseVerdict.SKIP: 2, CaseVerdict.PASS: 3}
 _OPEN_HEADERS = ("open question", "request", "operation", "observed")
 
 
@@ -49,25 +60,88 @@ def _summary_line(info: RunInfo, recorder: Recorder) -> str:
     )
 
 
-def render_text(recorder: Recorder, info: RunInfo) -> str:
-    """The report for a terminal."""
-    parts = ["nbkit contract suite: auth methods x cases"]
-    if recorder.observations:
-        parts.append(
-            tabulate(_matrix(recorder), headers=_HEADERS, tablefmt="simple", maxcolwidths=_WIDTHS)
+def _column_widths(rows: list[Row], width: int) -> list[int | None]:
+    """tabulate's maxcolwidths: expected and observed share what the other columns leave."""
+    fixed = [
+        max(len(header), *(len(str(getattr(r, name))) for r in rows))
+        for header, name in zip(
+            _HEADERS, ("method", "case", "label", "", "", "verdict"), strict=True
         )
+        if name
+    ]
+    free = width - sum(fixed) - _GAP * (len(_HEADERS) - 1)
+    text = max(_MIN_TEXT_COLUMN, free // 2)
+    return [None, None, None, text, text, None]
+
+
+def _passing(rows: list[Row], width: int) -> list[str]:
+    """Passing rows condensed: one wrapped line per method naming its passing cases."""
+    by_method: dict[str, list[str]] = {}
+    for r in rows:
+        by_method.setdefault(r.method, []).append(r.case)
+    return [
+        textwrap.fill(
+            f"{method} pass ({len(cases)}): {', '.join(cases)}",
+            width=width,
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+        for method, cases in by_method.items()
+    ]
+
+
+def _fill_summary(summary: str, width: int) -> str:
+    """The summary line broken only after its clauses (target and verdict, counts, requests)."""
+    lines, line = [], ""
+    for clause in re.split(r"(?<=: )|(?<=; )", summary, maxsplit=2):
+        if line and len(line) + len(clause) > width:
+            lines.append(line.rstrip())
+            line = "  "
+        line += clause
+    return "\n".join([*lines, line])
+
+
+def render_text(recorder: Recorder, info: RunInfo, *, width: int | None = None) -> str:
+    """The report for a terminal of `width` columns (default: this terminal's).
+
+    Failing, open and skipped rows come first, in full; passing rows are condensed
+    to one line per method.
+    """
+    if width is None:
+        width = shutil.get_terminal_size((_DEFAULT_WIDTH, 24)).columns
+    parts = ["nbkit contract suite: auth methods x cases"]
+    rows = recorder.rows()
+    judged = sorted(
+        (r for r in rows if r.verdict != CaseVerdict.PASS),
+        key=lambda r: (_ORDER[r.verdict], r.method, r.case),
+    )
+    if judged:
+        table = [
+            (r.method, r.case, r.label, r.expected, r.observed, str(r.verdict)) for r in judged
+        ]
+        widths = _column_widths(judged, width)
+        parts.append(tabulate(table, headers=_HEADERS, tablefmt="simple", maxcolwidths=widths))
+    passing = [r for r in rows if r.verdict == CaseVerdict.PASS]
+    if passing:
+        parts.append("\n".join(_passing(passing, width)))
     if recorder.open_behaviours():
         parts.append("undocumented behaviour observed (reported, not asserted):")
-        parts.append(tabulate(recorder.open_behaviours(), headers=_OPEN_HEADERS))
+        opened = recorder.open_behaviours()
+        fixed = sum(
+            max(len(h), *(len(row[i]) for row in opened)) for i, h in enumerate(_OPEN_HEADERS[:3])
+        )
+        last = max(_MIN_TEXT_COLUMN, width - fixed - _GAP * 3)
+        parts.append(tabulate(opened, headers=_OPEN_HEADERS, maxcolwidths=[None, None, None, last]))
     if recorder.failures:
         parts.append("failures:")
-        parts.extend(f"  {f.test}: {f.reason}" for f in recorder.failures)
-    parts.append(_summary_line(info, recorder))
+        parts.extend(
+            textwrap.fill(
+                f"{f.test}: {f.reason}", width, initial_indent="  ", subsequent_indent="    "
+            )
+            for f in recorder.failures
+        )
+    parts.append(_fill_summary(_summary_line(info, recorder), width))
     return "\n\n".join(parts) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(recorder: Recorder, info: RunInfo) -> str:
@@ -75,13 +149,13 @@ def render_markdown(recorder: Recorder, info: RunInfo) -> str:
     parts = ["## nbkit contract suite", _summary_line(info, recorder)]
     if recorder.failures:
         parts.append("### Failures")
-        parts.append("\n".join(f"- `{f.test}`: {_cell(f.reason)}" for f in recorder.failures))
+        parts.append("\n".join(f"- `{f.test}`: {cell(f.reason)}" for f in recorder.failures))
     if recorder.observations:
         parts.append("### Auth methods x cases")
-        rows = [tuple(_cell(c) for c in row) for row in _matrix(recorder)]
+        rows = [tuple(cell(c) for c in row) for row in _matrix(recorder)]
         parts.append(tabulate(rows, headers=_HEADERS, tablefmt="github"))
     if recorder.open_behaviours():
         parts.append("### Undocumented behaviour observed (reported, not asserted)")
-        rows = [tuple(_cell(c) for c in row) for row in recorder.open_behaviours()]
+        rows = [tuple(cell(c) for c in row) for row in recorder.open_behaviours()]
         parts.append(tabulate(rows, headers=_OPEN_HEADERS, tablefmt="github"))
     return "\n\n".join(parts) + "\n"

@@ -13,7 +13,7 @@ from hypothesis import given, reject
 from nbkit.contract import operation, operations
 from nbkit.strategies import CASES, AuthCase, AuthRequest, requests_for
 from nbkit.suite.client import Client, Unsendable
-from nbkit.suite.oracle import Verdict, free_probe, judge
+from nbkit.suite.oracle import CaseVerdict, free_probe, judge
 from nbkit.suite.profiles import Profile, hypothesis_settings
 from nbkit.suite.record import Observation, Recorder
 
@@ -80,7 +80,7 @@ def test_auth(
                     op.id,
                     f"open: {_WORDING}",
                     answer.describe(),
-                    Verdict.OPEN,
+                    CaseVerdict.OPEN,
                 )
             )
 

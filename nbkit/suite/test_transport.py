@@ -12,7 +12,7 @@ import pytest
 from nbkit.contract import KeyRole, load_auth_table, operation, operations
 from nbkit.errors import TargetError
 from nbkit.suite.client import Client
-from nbkit.suite.oracle import Verdict, free_probe, is_authorized_answer
+from nbkit.suite.oracle import CaseVerdict, free_probe, is_authorized_answer
 from nbkit.suite.record import Observation, Recorder
 
 __all__ = ["test_base_url_uses_https", "test_plain_http_is_never_served"]
@@ -43,7 +43,7 @@ def test_plain_http_is_never_served(
     else:
         observed = f"{answer.describe()} over plain HTTP"
         served = is_authorized_answer(op, answer)
-    verdict = Verdict.FAIL if served else Verdict.PASS
+    verdict = CaseVerdict.FAIL if served else CaseVerdict.PASS
     nb_recorder.add(
         Observation(method.id, "plain-http", "https-only", op.id, "never served", observed, verdict)
     )

@@ -45,10 +45,13 @@ _TIMEOUT_SECONDS = 300
 # The shape of every key the mock issues: a failure report must never show one.
 _FULL_KEY = re.compile(f"{PREFIX}[{re.escape(BODY_ALPHABET)}]{{{BODY_LENGTH}}}")
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("NB_BASE_URL", "").strip()),
-    reason="mutants are of the embedded mock; NB_BASE_URL points elsewhere",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(os.environ.get("NB_BASE_URL", "").strip()),
+        reason="mutants are of the embedded mock; NB_BASE_URL points elsewhere",
+    ),
+]
 
 
 def _failures(summary: str) -> str:

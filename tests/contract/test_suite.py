@@ -13,7 +13,11 @@ import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
+
 from nbkit.contract import load_auth_table
+
+pytestmark = pytest.mark.slow
 
 _TIMEOUT_SECONDS = 600
 

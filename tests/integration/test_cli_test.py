@@ -98,3 +98,20 @@ def test_env_file_of_a_separate_mock_runs_the_whole_suite_as_a_mock(tmp_path: Pa
         result = _nbkit("-k", "lifecycle or foreign or rate_limit", env=_env(**mock.env))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(a mock)" in result.stdout and "0 skipped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("report_format", "start"),
+    [
+        ("table", "nbkit contract suite"),
+        ("markdown", "## nbkit contract suite"),
+        ("junit", "<?xml"),
+    ],
+)
+def test_format_picks_the_report_and_output_takes_it_off_stdout(
+    tmp_path: Path, report_format: str, start: str
+) -> None:
+    output = tmp_path / "report"
+    result = _nbkit("-k", "base_url_uses_https", "--format", report_format, "--output", str(output))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == "" and output.read_text().startswith(start)

@@ -9,15 +9,21 @@ import pytest
 pytest_plugins = ("pytester",)
 
 _RECORDING_TEST = """
-from nbkit.suite.oracle import Verdict
+from nbkit.suite.oracle import CaseVerdict
 from nbkit.suite.record import Observation
 
 def test_records(nb_recorder):
     nb_recorder.add(Observation("bearer", "unknown-key", "unknown-key", "getVideoStatus",
-                                "401", "401", Verdict.PASS))
+                                "401", "401", CaseVerdict.PASS))
     nb_recorder.add(Observation("query", "scheme-case", "scheme-case", "getVideoStatus",
-                                "open", "404", Verdict.OPEN))
+                                "open", "404", CaseVerdict.OPEN))
 """
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report fits the terminal; these tests match whole summary lines.
+    monkeypatch.setenv("COLUMNS", "200")
 
 
 def test_options_are_listed_in_help(pytester: pytest.Pytester) -> None:
@@ -48,7 +54,12 @@ def test_report_shows_the_matrix_and_open_behaviour(pytester: pytest.Pytester) -
     result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["*nbkit report*", "*bearer*unknown-key*pass*", "*undocumented behaviour*", "*conforms*"]
+        [
+            "*nbkit report*",
+            "*bearer pass (1): unknown-key*",
+            "*undocumented behaviour*",
+            "*conforms*",
+        ]
     )
 
 
@@ -81,3 +92,31 @@ def test_users_own_failing_test_is_never_a_deviation(pytester: pytest.Pytester) 
 def test_unknown_profile_is_refused(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin", "--nb-profile", "fast")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_installed_plugin_gives_fixtures_without_dash_p(pytester: pytest.Pytester) -> None:
+    # The pytest11 entry point loads the plugin wherever nbkit is installed.
+    pytester.makepyfile(_RECORDING_TEST)
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*nbkit report*", "*conforms*"])
+
+
+def test_entry_point_and_dash_p_load_the_plugin_once(pytester: pytest.Pytester) -> None:
+    # `nbkit test` passes -p nbkit.pytest_plugin in an environment that also has the entry point.
+    pytester.makepyfile(
+        "def test_once(pytestconfig):\n"
+        "    import nbkit.pytest_plugin as module\n"
+        "    manager = pytestconfig.pluginmanager\n"
+        "    names = [name for name, plugin in manager.list_name_plugin() if plugin is module]\n"
+        "    assert names == ['nbkit.pytest_plugin']\n"
+    )
+    result = pytester.runpytest_inprocess("-p", "nbkit.pytest_plugin")
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin_is_turned_off_by_its_entry_point_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_uses(nb_recorder):\n    pass\n")
+    result = pytester.runpytest_inprocess("-p", "no:nbkit.pytest_plugin", "--nb-profile=ci")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unrecognized arguments: --nb-profile*"])

@@ -6,13 +6,9 @@ from collections.abc import Sequence
 
 from nbkit.audit.finding import Finding
 from nbkit.audit.report.table import rows
+from nbkit.report import cell
 
 __all__ = ["render"]
-
-
-def _cell(text: str) -> str:
-    # A pipe would end the cell; backticks keep paths and keys literal.
-    return f"`{text}`".replace("|", "\\|") if text else ""
 
 
 def render(findings: Sequence[Finding]) -> str:
@@ -20,7 +16,7 @@ def render(findings: Sequence[Finding]) -> str:
     if not findings:
         return "## nbkit audit\n\nNo keys found.\n"
     headers = ("Location", "Rule", "Key", "Fingerprint", "Commit", "Note")
-    cells = [tuple(_cell(cell) for cell in row) for row in rows(findings)]
+    cells = [tuple(cell(text, code=True) for text in row) for row in rows(findings)]
     from tabulate import tabulate  # imported late: it costs start-up time on clean runs
 
     table = tabulate(cells, headers=headers, tablefmt="github", disable_numparse=True)

@@ -7,18 +7,9 @@ from collections.abc import Sequence
 from nbkit.diff.change import Change, Level
 from nbkit.diff.report.cells import place, value
 from nbkit.diff.report.summary import summarize
+from nbkit.report import cell
 
 __all__ = ["render"]
-
-
-def _cell(text: str, *, code: bool = False) -> str:
-    if not text:
-        return ""
-    # A pipe ends a cell even inside a code span; a newline ends the row.
-    text = text.replace("|", "\\|").replace("\n", " ")
-    if code and "`" not in text:
-        return f"`{text}`"
-    return text
 
 
 def render(changes: Sequence[Change], *, fail_on: Level = Level.BREAKING) -> str:
@@ -34,11 +25,11 @@ def render(changes: Sequence[Change], *, fail_on: Level = Level.BREAKING) -> str
         level = f"**{change.level}**" if change.level is Level.BREAKING else str(change.level)
         cells = (
             level,
-            _cell(change.rule_id, code=True),
-            _cell(change.operation, code=True),
-            _cell(place(change), code=True),
-            _cell(value(change.before), code=True),
-            _cell(value(change.after), code=True),
+            cell(change.rule_id, code=True),
+            cell(change.operation, code=True),
+            cell(place(change), code=True),
+            cell(value(change.before), code=True),
+            cell(value(change.after), code=True),
         )
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
