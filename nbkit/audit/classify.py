@@ -36,6 +36,7 @@ __all__ = [
     "is_other_vendor_key",
     "is_template_syntax",
     "is_too_short",
+    "looks_like_camel_case",
     "looks_like_identifier",
 ]
 
@@ -183,6 +184,212 @@ def looks_like_identifier(body: str, ctx: Context) -> bool:
     return all(part and _is_word_part(part) for part in parts)
 
 
+# camelCase and PascalCase: words (`Samples`), at most one acronym (`HTTP`) and short digit
+# runs, optionally joined by `_`. A random body fails it on shape alone almost always (an
+# uppercase letter followed by another, a long digit run); what passes is then judged by
+# how its parts read.
+_CAMEL_SHAPE: Final = re.compile(
+    r"(?:[A-Z]{2,4}(?=[A-Z][a-z]|[0-9_]|$)|[A-Za-z][a-z]+|[0-9]{1,3}|_)+"
+)
+_CAMEL_PART: Final = re.compile(r"[A-Z]{2,4}(?=[A-Z][a-z]|[0-9_]|$)|[A-Za-z][a-z]+")
+_VOWELS: Final = frozenset("aeiouy")
+_CONSONANT_RUN: Final = re.compile(r"[^aeiouy]{4}")
+# Consonant pairs that English words hold (`backgroundColor`: `ck`, `gr`, `nd`, `ld`).
+# Random text split at case changes passes the shape rules above about once in 300,000
+# bodies of 24-30 characters; every such word seen had a pair outside this set
+# (`Jwolk`, `Pjaza`, `Hqjyq`), and none of 3.5 million did after it.
+_WORD_CONSONANT_PAIRS: Final = frozenset(
+    [
+        "bb",
+        "bd",
+        "bj",
+        "bl",
+        "br",
+        "bs",
+        "bt",
+        "cc",
+        "ch",
+        "ck",
+        "cl",
+        "cq",
+        "cr",
+        "ct",
+        "dd",
+        "dg",
+        "dj",
+        "dl",
+        "dm",
+        "dn",
+        "dr",
+        "ds",
+        "dv",
+        "dw",
+        "ff",
+        "fl",
+        "fr",
+        "fs",
+        "ft",
+        "gg",
+        "gh",
+        "gl",
+        "gm",
+        "gn",
+        "gr",
+        "gs",
+        "gt",
+        "hl",
+        "hm",
+        "hn",
+        "hr",
+        "ht",
+        "kg",
+        "kl",
+        "kn",
+        "ks",
+        "kw",
+        "lb",
+        "lc",
+        "ld",
+        "lf",
+        "lg",
+        "lk",
+        "ll",
+        "lm",
+        "ln",
+        "lp",
+        "lr",
+        "ls",
+        "lt",
+        "lv",
+        "lw",
+        "mb",
+        "mf",
+        "ml",
+        "mm",
+        "mn",
+        "mp",
+        "ms",
+        "nb",
+        "nc",
+        "nd",
+        "nf",
+        "ng",
+        "nj",
+        "nk",
+        "nl",
+        "nm",
+        "nn",
+        "np",
+        "nq",
+        "ns",
+        "nt",
+        "nv",
+        "nw",
+        "nx",
+        "nz",
+        "pd",
+        "pg",
+        "ph",
+        "pl",
+        "pm",
+        "pp",
+        "pr",
+        "ps",
+        "pt",
+        "rb",
+        "rc",
+        "rd",
+        "rf",
+        "rg",
+        "rh",
+        "rk",
+        "rl",
+        "rm",
+        "rn",
+        "rp",
+        "rq",
+        "rr",
+        "rs",
+        "rt",
+        "rv",
+        "rw",
+        "sb",
+        "sc",
+        "sd",
+        "sf",
+        "sh",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "sq",
+        "ss",
+        "st",
+        "sw",
+        "tb",
+        "tc",
+        "tf",
+        "th",
+        "tl",
+        "tm",
+        "tn",
+        "tp",
+        "tr",
+        "ts",
+        "tt",
+        "tw",
+        "wb",
+        "wd",
+        "wf",
+        "wk",
+        "wl",
+        "wm",
+        "wn",
+        "wp",
+        "wr",
+        "ws",
+        "wt",
+        "xc",
+        "xh",
+        "xp",
+        "xt",
+        "zz",
+    ]
+)
+_CAMEL_MAX_DIGITS: Final = 3
+_CAMEL_MIN_WORD: Final = 4
+
+
+def looks_like_camel_case(body: str, ctx: Context) -> bool:
+    """The body is camelCase or PascalCase words (`trainingSamplesPerEpoch`): a name in code.
+
+    Split at case changes and digits, every part must read as a word (a vowel, no four
+    consonants in a row), with at least one case change, words four letters long on
+    average, words filling three quarters of the body, at most one acronym and three
+    digits. A random key of any default alphabet fails at least one of these.
+    """
+    if sum(ch.isdigit() for ch in body) > _CAMEL_MAX_DIGITS or not _CAMEL_SHAPE.fullmatch(body):
+        return False
+    parts = _CAMEL_PART.findall(body)
+    words = [part for part in parts if not part.isupper()]
+    if len(words) < 2 or len(parts) - len(words) > 1:
+        return False
+    if not any(word[0].isupper() for word in words[1:]):
+        return False
+    for word in words:
+        lower = word.lower()
+        if _VOWELS.isdisjoint(lower) or _CONSONANT_RUN.search(lower):
+            return False
+        for first, second in itertools.pairwise(lower):
+            if not (
+                first in _VOWELS or second in _VOWELS or first + second in _WORD_CONSONANT_PAIRS
+            ):
+                return False
+    letters = sum(map(len, words))
+    return letters * 4 >= len(body) * 3 and letters >= _CAMEL_MIN_WORD * len(words)
+
+
 def is_other_vendor_key(body: str, ctx: Context) -> bool:
     """`nb_sk_` keys belong to other services (imgeditor.co, apinanobanana.com; API-FACTS 0)."""
     return body.startswith("sk_")
@@ -258,6 +465,18 @@ CLASSIFIERS: Final = (
         "snake_case words: a name in code such as nb_samples_per_epoch",
         ("samples_per_epoch", "classes", "epoch", "validation_steps_per_epoch2", "MAX_WORKERS"),
         ("sk_live_x", "Samples_per_epoch", *_RANDOM_KEYS),
+    ),
+    Classifier(
+        "identifier-camel-case", Verdict.IDENTIFIER, looks_like_camel_case,
+        "camelCase or PascalCase words: a name in code such as nb_trainingSamplesPerEpoch",
+        (
+            "trainingSamplesPerEpoch", "maxRetriesBeforeGivingUp", "TrainingSamplesPerEpoch",
+            "layer2NormEpsilon", "HTTPServerConfig_default", "validationStepsPerEpoch2",
+        ),
+        (
+            "trainingsamplesperepoch", "xkcdQwrtzPlmnbvcxzQwerty", "abcDefGhi1234567890Jklmnop",
+            "ABCDEFGHIJKLMNOPQRSTUVWX", *_RANDOM_KEYS,
+        ),
     ),
     Classifier(
         "other-vendor-key", Verdict.OTHER_VENDOR, is_other_vendor_key,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import string
 
 import hypothesis.strategies as st
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from nbkit.audit.classify import (
     CLASSIFIERS,
@@ -109,3 +110,30 @@ def test_run_rules_match_a_plain_count(body: str) -> None:
         most = max(body.count(ch) for ch in set(body))
         repeated = most * 2 >= len(body) or _longest_run(body, 0) >= 8
         assert has_repeated_chars(body, CTX) is repeated
+
+
+_DEFAULT_ALPHABETS = (
+    string.ascii_letters + string.digits,
+    "0123456789abcdef",
+    string.ascii_letters + string.digits + "-_",
+)
+
+
+@settings(max_examples=1500)
+@given(data=st.data(), alphabet=st.sampled_from(_DEFAULT_ALPHABETS))
+def test_random_keys_of_every_default_alphabet_and_length_stay_keys(
+    data: st.DataObject, alphabet: str
+) -> None:
+    length = data.draw(st.integers(min_value=24, max_value=64))
+    # Random bodies, not hypothesis's shrink-friendly ones: those are what keys are.
+    seed = data.draw(st.randoms(use_true_random=True))
+    body = "".join(seed.choice(alphabet) for _ in range(length))
+    assert classify(body, CTX).verdict is Verdict.KEY
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["trainingSamplesPerEpoch", "maxRetriesBeforeGivingUp", "numberOfWarmupStepsForScheduler"],
+)
+def test_camel_case_names_are_identifiers_not_keys(name: str) -> None:
+    assert classify(name, CTX).verdict is Verdict.IDENTIFIER
