@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
-from nbkit.contract import Request, load_auth_table, operation
+from nbkit.contract import Request, documented_base_url, load_auth_table, operation
 from nbkit.errors import TargetError, UsageError
 from nbkit.target import ssl_context
 from nbkit.types import StrEnum
@@ -32,7 +32,7 @@ __all__ = [
     "verify_keys",
 ]
 
-DEFAULT_BASE_URL: Final = "https://nanobananavideo.com/api/v1/"
+DEFAULT_BASE_URL: Final = documented_base_url()
 _PROBE: Final = "video-status.php?video_id=vid_000000000000"
 _PROBE_OPERATION: Final = "getVideoStatus"
 _TIMEOUT: Final = 10.0

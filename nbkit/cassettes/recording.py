@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from nbkit.cassettes.scrub import Scrubber
-from nbkit.contract import KeyRole, api_prefix, load_auth_table
+from nbkit.contract import KeyRole, api_prefix, documented_base_url, load_auth_table
 from nbkit.contract.roles import ROLES_FROM_TARGET, AuthKeys, role_of_placeholder
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 # The base URL the API documents: what committed cassettes say they called.
-DOCUMENTED_BASE_URL: Final = "https://nanobananavideo.com" + api_prefix()
+DOCUMENTED_BASE_URL: Final = documented_base_url()
 # The named matchers `register` adds, and the whole match list.
 QUERY_MATCHER: Final = "nbkit_query"
 BODY_MATCHER: Final = "nbkit_body"

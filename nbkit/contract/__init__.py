@@ -15,7 +15,14 @@ from nbkit.contract.load import (
     read_document,
 )
 from nbkit.contract.message import Request, Response
-from nbkit.contract.openapi import Operation, api_prefix, load_openapi, operation, operations
+from nbkit.contract.openapi import (
+    Operation,
+    api_prefix,
+    documented_base_url,
+    load_openapi,
+    operation,
+    operations,
+)
 from nbkit.contract.roles import KeyRole
 from nbkit.contract.validate import schema, validator
 
@@ -39,6 +46,7 @@ __all__ = [
     "api_prefix",
     "dereference",
     "deviations",
+    "documented_base_url",
     "load_auth_table",
     "load_openapi",
     "locate",

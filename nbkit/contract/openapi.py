@@ -13,7 +13,14 @@ from jsonschema import Draft202012Validator
 from nbkit.contract.load import CONTRACT_FILE, dereference, read_document
 from nbkit.types import JSON
 
-__all__ = ["Operation", "api_prefix", "load_openapi", "operation", "operations"]
+__all__ = [
+    "Operation",
+    "api_prefix",
+    "documented_base_url",
+    "load_openapi",
+    "operation",
+    "operations",
+]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -101,3 +108,10 @@ def api_prefix() -> str:
     """The path prefix every contract path shares (`/api/v1/`): what NB_BASE_URL points at."""
     # Whole segments only: /api/v1/a and /api/v1/b share /api/v1/.
     return posixpath.commonpath([op.path for op in operations()]).rstrip("/") + "/"
+
+
+@cache
+def documented_base_url() -> str:
+    """The base URL the documentation gives: the contract's server and the path prefix."""
+    server = str(load_openapi()["servers"][0]["url"]).rstrip("/")
+    return server + api_prefix()

@@ -187,8 +187,8 @@ class MockApp:
             return current.headers() if behaviour.rate_limit_headers else {}
 
         # The slot is taken before the first await, and given back if the body is refused.
-        slot = limiter.reserve(user_id) if behaviour.rate_limited else None
-        if behaviour.rate_limited and slot is None:
+        counted_at = limiter.reserve(user_id) if behaviour.rate_limited else None
+        if behaviour.rate_limited and counted_at is None:
             window = limiter.peek(user_id)
             limited = headers(window)
             if behaviour.retry_after:
@@ -197,12 +197,12 @@ class MockApp:
             return envelope(429, message, headers=limited, rate_limit=window)
         request = checked or await self._read_request(scope, receive, mode)
         if isinstance(request, Reply):
-            if slot is not None:
-                limiter.release(user_id, slot)
+            if counted_at is not None:
+                limiter.release(user_id, counted_at)
             return Reply(request.status, request.body, headers(limiter.peek(user_id)))
         # The window as it stands now, this generation included: a slow body may have
         # let others fill it since the slot was taken.
-        window = limiter.peek(user_id) if slot is not None else limiter.record(user_id)
+        window = limiter.peek(user_id) if counted_at is not None else limiter.record(user_id)
         video = state.videos.add(
             Video(
                 id=state.videos.new_id(integer=behaviour.integer_video_id),

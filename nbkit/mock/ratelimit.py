@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nbkit.mock.clock import Clock, iso_utc
 from nbkit.types import JSON
 
-__all__ = ["RateLimiter", "Slot", "Window"]
+__all__ = ["RateLimiter", "Window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +51,6 @@ class Window:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """A generation counted ahead of its answer: when, and the window including it."""
-
-    at: float
-    window: Window
-
-
 class RateLimiter:
     """Counts generations per user over a rolling window of `window_seconds`."""
 
@@ -95,8 +87,9 @@ class RateLimiter:
         events.append(now)
         return self._window(events, now)
 
-    def reserve(self, user_id: str) -> Slot | None:
-        """Count one generation now if the window has room: None when it is exhausted.
+    def reserve(self, user_id: str) -> float | None:
+        """Count one generation now if the window has room; the time it was counted at,
+        or None when the window is exhausted.
 
         Checking and counting in one step, before the request's first await, is
         what keeps concurrent requests from all taking the same free slot.
@@ -106,13 +99,13 @@ class RateLimiter:
         if len(events) >= self.limit:
             return None
         events.append(now)
-        return Slot(now, self._window(events, now))
+        return now
 
-    def release(self, user_id: str, slot: Slot) -> None:
+    def release(self, user_id: str, counted_at: float) -> None:
         """Give back a slot that `reserve` counted, for a request refused after all."""
         # Events of one time are interchangeable; one that aged out is already gone.
         with contextlib.suppress(KeyError, ValueError):
-            self._events[user_id].remove(slot.at)
+            self._events[user_id].remove(counted_at)
 
     def reset(self, user_id: str | None = None) -> None:
         """Forget the generations of one user, or of everyone."""
