@@ -63,14 +63,16 @@ KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
 _MIB: Final = 1024 * 1024
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 _OPEN_NO_FOLLOW: Final = _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
-# Streams and files over the size limit are read in chunks of this size (even, so that
-# UTF-16 text stays aligned), each searched with OVERLAP bytes of the next (at least the
-# longest candidate, UTF-16 doubling it) and _LOOK_BEHIND of the previous.
+# Streams and files over the size limit are read in chunks of this size (a multiple of
+# four, so that UTF-16 and UTF-32 text stays aligned), each searched with OVERLAP bytes of
+# the next (at least the longest candidate, UTF-32 taking four bytes a character) and
+# _LOOK_BEHIND of the previous.
 CHUNK_SIZE: Final = 8 * _MIB
 OVERLAP: Final = 4 * MAX_CANDIDATE_BYTES
 _LOOK_BEHIND: Final = 32
-# How far before that the next chunk may start, to begin at a character.
-_CUT_SEARCH: Final = 14
+# How far before that the next chunk may start, to begin at a character: multiples of
+# four first, then of two.
+_CUT_STEPS: Final = (0, 4, 8, 12, 2, 6, 10)
 MIN_CHUNK: Final = 2 * _LOOK_BEHIND
 _PIECE: Final = 1 << 16
 _READ_PIECE: Final = 1 << 20
@@ -167,8 +169,9 @@ def _advance(data: bytes, cut: int, at: tuple[int, int]) -> tuple[int, int]:
 
 def _cut(data: bytes, cut: int) -> int:
     """Where the next chunk starts: at or a few bytes before `cut`, not inside a UTF-8
-    character (columns would count it twice), and at an even offset (UTF-16 stays aligned)."""
-    for back in range(0, _CUT_SEARCH, 2):
+    character (columns would count it twice), and at an offset that keeps UTF-32 (four
+    bytes) aligned, or else UTF-16 (two)."""
+    for back in _CUT_STEPS:
         if not 0x80 <= data[cut - back] < 0xC0:
             return cut - back
     return cut
@@ -189,7 +192,7 @@ def scan_chunks(
     that start in it, so none is lost or reported twice at an edge. Memory stays at
     a chunk and its overlap. Returns the bytes read.
     """
-    size = max(settings.chunk_size, MIN_CHUNK) // 2 * 2
+    size = max(settings.chunk_size, MIN_CHUNK) // 4 * 4
     parts = [first]
     held = len(first)
     own_from, at, total, done = 0, (0, 0), 0, False

@@ -1,26 +1,34 @@
 """Find candidates (nb_ matches not yet classified) in bytes, plain or encoded.
 
 Content stays bytes. One Hyperscan pass finds every place a candidate can
-start, plain `nb_`, its base64 forms and `nb_` in UTF-16, several times faster
-than one `bytes.find` pass per marker; the key-body rule (a Python regex,
-configurable) then runs only at those places. The left token boundary is
-checked in code.
+start, plain or encoded (`markers.py`); the key-body rule (a Python regex,
+configurable) then runs only at those places, and each encoded marker is
+decoded (`decode.py`) and its window searched the same way, to a bounded
+depth, so that a key base64-encoded after percent-encoding is found too. The
+left token boundary is checked in code.
 
 Every cost is linear in the input, however dense the candidates: positions are
 visited in order and line, column and the line's inline marker are carried
 from one candidate to the next (`_Lines`), and each decoding looks at a
 bounded window. Binary content is searched too, as `strings` would: printable
-ASCII runs in place, and UTF-16 runs around each UTF-16 `nb_`.
+ASCII runs in place, and UTF-16 and UTF-32 runs around each wide `nb_`.
 """
 
 from __future__ import annotations
 
-import binascii
 import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from nbkit.audit.markers import PLAIN, UTF16, hits
+from nbkit.audit.decode import (
+    MAX_CANDIDATE_BYTES,
+    Window,
+    base64_window,
+    escaped_window,
+    hex_window,
+    wide_windows,
+)
+from nbkit.audit.markers import BASE64, ESCAPED, HEX, PLAIN, WIDE16, WIDE32, hits
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX_BYTES
 
@@ -52,12 +60,6 @@ _TEMPLATE: Final = (
 _ALLOW_MARKER: Final = b"nbkit: allow"
 _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
-_BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
-# The encoded key: bounded, since a key body is at most a few hundred characters.
-_BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,400}")
-# The longest candidate looked for in a window (UTF-16 runs in binary content), and the
-# overlap between the chunks of a file read in parts: at least the longest candidate.
-MAX_CANDIDATE_BYTES: Final = 1024
 SNIFF_BYTES: Final = 8000
 _BINARY: Final = "binary"
 # `nb_` and the shortest body a classifier still judges.
@@ -67,8 +69,20 @@ _PACKED_WINDOW: Final = 32
 _TEXT_BYTES: Final = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 # marshal's type codes of short strings (ASCII, interned), without the reference flag.
 _STRING_TYPES: Final = frozenset(b"zZaA")
-_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
-_SNIFF: Final = SNIFF_BYTES
+# UTF-32 first: its little-endian BOM starts with UTF-16's.
+_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_BOM_STARTS: Final = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_WIDTHS: Final = {"utf-16": 2, "utf-32": 4}
+# Decodings nest up to this depth: base64 of a percent-encoded key is depth 2.
+_MAX_DEPTH: Final = 4
+# Another marker of a kind inside a window of that kind searched already, at this step
+# from its start, was decoded with it: base64 by groups, hex by pairs.
+_STEP: Final = {BASE64: 4, HEX: 2, ESCAPED: 1, WIDE16: 2, WIDE32: 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,43 +129,53 @@ def is_at_boundary(data: bytes, start: int) -> bool:
     return start >= 4 and data[start - 4 : start - 2] == b"\\x"
 
 
-def _looks_like_utf16(sample: bytes) -> str | None:
-    """The UTF-16 codec that fits a BOM-less sample: ASCII text has NUL in every other byte."""
-    pairs = len(sample) // 2
-    if pairs < 4:
+def _wide_codec(sample: bytes) -> str | None:
+    """The UTF-32 or UTF-16 codec that fits a BOM-less sample: ASCII text in UTF-32 has NUL
+    in three bytes of four, in UTF-16 in every other byte."""
+    quads = len(sample) // 4
+    if quads < 2:
         return None
-    even_nul = sample[0 : pairs * 2 : 2].count(0)
-    odd_nul = sample[1 : pairs * 2 : 2].count(0)
-    if odd_nul * 10 >= pairs * 4 and even_nul * 20 < pairs:
+    columns = [sample[i : quads * 4 : 4].count(0) for i in range(4)]
+    if min(columns[1:]) * 10 >= quads * 4 and columns[0] * 20 < quads:
+        return "utf-32-le"
+    if min(columns[:3]) * 10 >= quads * 4 and columns[3] * 20 < quads:
+        return "utf-32-be"
+    even, odd = columns[0] + columns[2], columns[1] + columns[3]
+    if odd * 10 >= quads * 8 and even * 20 < quads * 2:
         return "utf-16-le"
-    if even_nul * 10 >= pairs * 4 and odd_nul * 20 < pairs:
+    if even * 10 >= quads * 8 and odd * 20 < quads * 2:
         return "utf-16-be"
     return None
 
 
 def is_binary(head: bytes) -> bool:
-    """Whether content that starts with head is binary: a NUL byte, and not UTF-16 text.
+    """Whether content that starts with head is binary: a NUL byte, and not UTF-16 or
+    UTF-32 text.
 
-    Binary content is still searched, for ASCII and UTF-16 runs, as `strings` does.
+    Binary content is still searched, for ASCII, UTF-16 and UTF-32 runs, as `strings` does.
     """
     # find() with bounds: slicing would copy the block for every file.
-    if head.find(b"\x00", 0, _SNIFF) < 0 or head.startswith(_BOMS):
+    if head.find(b"\x00", 0, SNIFF_BYTES) < 0 or head.startswith(_BOM_STARTS):
         return False
-    return _looks_like_utf16(head[:_SNIFF]) is None
+    return _wide_codec(head[:SNIFF_BYTES]) is None
 
 
-def text_view(data: bytes) -> tuple[bytes, str] | None:
-    """The bytes to search as text and their encoding label, or None for binary content."""
-    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
-        return data, "raw"
-    if data.startswith(_BOMS):
-        codec = "utf-16"
+def text_view(data: bytes) -> tuple[bytes, str, int] | None:
+    """The bytes to search as text, their encoding label and the length of the BOM, or None
+    for binary content."""
+    if data.find(b"\x00", 0, SNIFF_BYTES) < 0 and not data.startswith(_BOM_STARTS):
+        return data, "raw", 0
+    for bom, family in _BOMS:
+        if data.startswith(bom):
+            codec, skip = family, len(bom)
+            break
     else:
-        found = _looks_like_utf16(data[:_SNIFF])
+        found = _wide_codec(data[:SNIFF_BYTES])
         if found is None:
             return None
-        codec = found
-    return data.decode(codec, "replace").encode("utf-8", "replace"), "utf-16"
+        codec, skip = found, 0
+    text = data.decode(codec, "replace").encode("utf-8", "replace")
+    return text, codec[:6], skip
 
 
 class _Lines:
@@ -160,13 +184,24 @@ class _Lines:
     Each call looks only at the bytes since the previous one, and each line's bytes
     are searched for the marker once: the cost over a whole scan is linear, where
     recounting from the start of the data or of the line for every candidate is
-    quadratic in a dense file. With `chars`, it also counts the characters before
-    each position (for the offsets of decoded UTF-16 text).
+    quadratic in a dense file. With a `width`, it also counts the characters before
+    each position: `offset` is then where it is in the UTF-16 or UTF-32 text decoded.
     """
 
-    __slots__ = ("allowed", "begin", "chars", "chars_at", "col", "col_at", "data", "end", "line")
+    __slots__ = (
+        "allowed",
+        "begin",
+        "chars",
+        "chars_at",
+        "col",
+        "col_at",
+        "data",
+        "end",
+        "line",
+        "width",
+    )
 
-    def __init__(self, data: bytes, *, chars: bool = False) -> None:
+    def __init__(self, data: bytes, *, width: int = 0) -> None:
         self.data = data
         self.line = 1
         self.begin = 0
@@ -175,7 +210,8 @@ class _Lines:
         self.allowed: bool | None = None  # searched for at the line's first candidate
         self.col = 1
         self.col_at = 0
-        self.chars = 0 if chars else -1
+        self.width = width
+        self.chars = 0
         self.chars_at = 0
 
     def _count(self, start: int, stop: int) -> int:
@@ -193,7 +229,7 @@ class _Lines:
             self.end = len(data) if end < 0 else end
             self.allowed = None
             self.col, self.col_at = 1, self.begin
-        if self.chars >= 0:
+        if self.width:
             self.chars += self._count(self.chars_at, pos)
             self.chars_at = pos
         self.col += self._count(self.col_at, pos)
@@ -202,33 +238,31 @@ class _Lines:
             self.allowed = data.find(_ALLOW_MARKER, self.begin, self.end) >= 0
         return self.line, self.col, self.allowed
 
+    def offset(self, pos: int) -> int:
+        """Where pos, just visited, was before decoding."""
+        return self.width * self.chars if self.width else pos
 
-def _scan(
-    data: bytes, starts: list[int], pattern: re.Pattern[bytes], encoding: str
-) -> list[Candidate]:
-    found: list[Candidate] = []
-    end = 0
-    lines: _Lines | None = None  # made at the first match: most decoded windows have none
-    binary = encoding == _BINARY
-    for start in sorted(starts):
-        # A start inside the previous candidate is part of it.
-        if start < end:
-            continue
-        if not is_at_boundary(data, start) and not (binary and _is_packed(data, start)):
-            continue
-        match = pattern.match(data, start)
-        if match is None:
-            continue
-        value = match.group()
-        if binary:
-            value = _declared_length(data, start, value)
-        if lines is None:
-            lines = _Lines(data, chars=encoding == "utf-16")
-        line, column, allowed = lines.at(start)
-        offset = 2 * lines.chars if lines.chars >= 0 else start
-        found.append(Candidate(value, line, column, encoding, allowed, offset))
-        end = start + len(value)
-    return found
+
+def _plain(data: bytes, start: int, pattern: re.Pattern[bytes], binary: bool) -> bytes | None:
+    """The candidate a plain `nb_` at `start` begins, if any."""
+    if not is_at_boundary(data, start) and not (binary and _is_packed(data, start)):
+        return None
+    match = pattern.match(data, start)
+    if match is None:
+        return None
+    return _declared_length(data, start, match.group()) if binary else match.group()
+
+
+def _windows(data: bytes, start: int, kind: str) -> list[Window]:
+    if kind == BASE64:
+        window = base64_window(data, start)
+    elif kind == HEX:
+        window = hex_window(data, start)
+    elif kind == ESCAPED:
+        window = escaped_window(data, start) if is_at_boundary(data, start) else None
+    else:
+        return wide_windows(data, start, kind)
+    return [] if window is None else [window]
 
 
 def _is_packed(data: bytes, start: int) -> bool:
@@ -251,32 +285,19 @@ def _declared_length(data: bytes, start: int, value: bytes) -> bytes:
     return value[:declared] if _MIN_DECLARED <= declared < len(value) else value
 
 
-def _decode_base64(run: bytes) -> bytes | None:
-    text = run.rstrip(b"=")
-    text = text[: len(text) - len(text) % 4] if len(text) % 4 == 1 else text
-    padded = text + b"=" * (-len(text) % 4)
-    urlsafe = b"-" in text or b"_" in text
-    try:
-        return binascii.a2b_base64(
-            padded.translate(bytes.maketrans(b"-_", b"+/")) if urlsafe else padded
-        )
-    except binascii.Error:
-        return None
-
-
 def holds_no_candidate(data: bytes, pattern: re.Pattern[bytes] | None = None) -> bool:
     """True for content without a marker, the common case, answered in one quick pass.
 
-    False means the full search has to decide: a marker, or UTF-16 text (whose
-    base64 forms the markers do not cover). `pattern` is the candidate regex the
-    search will use (None: the default one).
+    False means the full search has to decide: a marker, or UTF-16 or UTF-32 text
+    (whose encoded forms the markers do not cover). `pattern` is the candidate regex
+    the search will use (None: the default one).
     """
     filtered = pattern is None or _is_default(pattern)
-    if data.find(b"\x00", 0, _SNIFF) < 0 and not data.startswith(_BOMS):
-        return not hits(data, binary=False, filtered=filtered)
-    if data.startswith(_BOMS) or _looks_like_utf16(data[:_SNIFF]) is not None:
+    if data.startswith(_BOM_STARTS):
         return False
-    return not hits(data, binary=True, filtered=filtered)
+    if data.find(b"\x00", 0, SNIFF_BYTES) >= 0 and _wide_codec(data[:SNIFF_BYTES]) is not None:
+        return False
+    return not hits(data, filtered=filtered)
 
 
 def _is_default(pattern: re.Pattern[bytes]) -> bool:
@@ -284,109 +305,78 @@ def _is_default(pattern: re.Pattern[bytes]) -> bool:
     return pattern.pattern == _DEFAULT_PATTERN
 
 
-def _markers(
-    data: bytes, *, binary: bool = False, filtered: bool = False
-) -> tuple[list[int], list[int], list[int]]:
-    """Offsets where `nb_` starts, of the base64 groups where an encoded `nb_` starts, and
-    (in binary content) of UTF-16 `n\\0b\\0_` markers."""
-    plain: list[int] = []
-    groups: list[int] = []
-    wide: list[int] = []
-    for role, start in hits(data, binary=binary, filtered=filtered):
-        if role == PLAIN:
-            plain.append(start)
-        elif role == UTF16:
-            wide.append(start)
-        elif start >= role:
-            groups.append(start - role)
-    return plain, groups, wide
+def _search(
+    data: bytes, pattern: re.Pattern[bytes], encoding: str, depth: int = 0
+) -> list[Candidate]:
+    """Candidates in one reading of the data: plain ones, and those in each decoded window.
 
-
-def _plain_starts(data: bytes) -> list[int]:
-    """Every `nb_` in a short decoded window: plain find() costs less than a Hyperscan call."""
-    starts: list[int] = []
-    at = data.find(PREFIX_BYTES)
-    while at >= 0:
-        starts.append(at)
-        at = data.find(PREFIX_BYTES, at + 1)
-    return starts
-
-
-def _scan_base64(data: bytes, pattern: re.Pattern[bytes], groups: list[int]) -> list[Candidate]:
-    found: dict[tuple[bytes, int], Candidate] = {}
-    lines = _Lines(data)
-    for group in sorted(groups):
-        # One group earlier as well, when it is base64 too: it holds the byte before `nb_`,
-        # which the boundary check needs.
-        start = (
-            group - 4 if group >= 4 and _BASE64_GROUP.fullmatch(data, group - 4, group) else group
-        )
-        run = _BASE64_TAIL.match(data, start)
-        decoded = None if run is None else _decode_base64(run.group())
-        if decoded is None or PREFIX_BYTES not in decoded:
+    A decoded candidate is placed at its marker and labelled with the encodings it
+    was found under, outermost first (`base64>percent`). Markers inside a candidate
+    already found are part of it; a window that found nothing makes the markers of its
+    kind it decoded with it (same alignment, within it) need no second decoding.
+    """
+    binary = encoding == _BINARY
+    found: list[Candidate] = []
+    decoded: dict[tuple[bytes, int], Candidate] = {}
+    lines = _Lines(data, width=_WIDTHS.get(encoding, 0))
+    taken = 0
+    searched: dict[str, tuple[int, int]] = {}
+    for start, kind in hits(data, filtered=_is_default(pattern)):
+        if start < taken:
             continue
-        inner_found = _scan(decoded, _plain_starts(decoded), pattern, "base64")
-        if not inner_found:
+        if kind == PLAIN:
+            value = _plain(data, start, pattern, binary)
+            if value is not None:
+                line, column, allowed = lines.at(start)
+                found.append(Candidate(value, line, column, encoding, allowed, lines.offset(start)))
+                taken = start + len(value)
             continue
-        line, column, allowed = lines.at(group)
-        # The run starts (group - start) base64 characters, all ASCII, before the group.
-        column -= group - start
-        for inner in inner_found:
-            found.setdefault(
-                (inner.value, line),
-                Candidate(inner.value, line, column, "base64", allowed, group),
-            )
-    return list(found.values())
-
-
-def _scan_utf16_runs(data: bytes, pattern: re.Pattern[bytes], wide: list[int]) -> list[Candidate]:
-    """Candidates in UTF-16 runs of binary content, each read from a bounded window."""
-    found: dict[tuple[bytes, int], Candidate] = {}
-    lines = _Lines(data)
-    for start in sorted(wide):
-        # Little-endian: `n` at start; big-endian: the NUL before it.
-        for codec, first in (("utf-16-le", start), ("utf-16-be", start - 1)):
-            if first < 0:
-                continue
-            window = data[first : first + 2 * MAX_CANDIDATE_BYTES]
-            text = window[: len(window) // 2 * 2].decode(codec, "replace").encode("utf-8")
-            # Like ASCII runs in binary, with no left boundary asked for.
-            match = pattern.match(text) if text.startswith(PREFIX_BYTES) else None
-            if match is None:
+        span = searched.get(kind)
+        if depth >= _MAX_DEPTH or (
+            span is not None and start < span[1] and (start - span[0]) % _STEP[kind] == 0
+        ):
+            continue
+        for window in _windows(data, start, kind):
+            searched[kind] = (window.start, window.end)
+            inner_mode = _BINARY if b"\x00" in window.decoded else "raw"
+            inner = _search(window.decoded, pattern, inner_mode, depth + 1)
+            if not inner:
                 continue
             line, column, allowed = lines.at(start)
-            found.setdefault(
-                (match.group(), line),
-                Candidate(match.group(), line, column, "utf-16", allowed, first),
-            )
-    return list(found.values())
-
-
-def _search(data: bytes, pattern: re.Pattern[bytes], encoding: str) -> list[Candidate]:
-    """Candidates in one reading of the data: plain, base64, and UTF-16 runs in binary."""
-    starts, groups, wide = _markers(data, binary=encoding == _BINARY, filtered=_is_default(pattern))
-    found = _scan(data, starts, pattern, encoding) if starts else []
-    if groups:
-        found.extend(_scan_base64(data, pattern, groups))
-    if wide and encoding == _BINARY:
-        found.extend(_scan_utf16_runs(data, pattern, wide))
-    return found
+            # The encoded run may start a few ASCII characters before the marker, on its line.
+            back = start - window.start
+            offset = lines.offset(start) - back * (lines.width or 1)
+            for c in inner:
+                label = window.label
+                if c.encoding not in ("raw", _BINARY):
+                    label += ">" + c.encoding
+                placed = Candidate(c.value, line, column - back, label, allowed, offset)
+                decoded.setdefault((c.value, line), placed)
+            taken = max(taken, window.end)
+    return found + list(decoded.values())
 
 
 def find_candidates(data: bytes, pattern: re.Pattern[bytes]) -> list[Candidate]:
-    """Every candidate: plain, UTF-16, percent- or JSON-escaped, base64, and in binary data.
+    """Every candidate: plain, UTF-16 and UTF-32, escaped, hex, base64 (nested), in text
+    and in binary data.
 
-    Text that reads as UTF-16 (a BOM, or NUL in every other byte) is searched as UTF-16
-    first; when that finds nothing, the bytes are searched as they are, so that BOM-like
-    first bytes cannot hide an ASCII key.
+    Text that reads as UTF-16 or UTF-32 (a BOM, or NUL in the pattern of either) is
+    searched decoded, and its bytes as they are too, as binary content is: BOM-like
+    first bytes cannot hide an ASCII key, nor an ASCII header the text after it. What
+    both readings find at one offset is reported once.
     """
     view = text_view(data)
-    if view is not None:
-        text, encoding = view
-        found = _search(text, pattern, encoding)
-        if found and encoding != "raw" and data.startswith(_BOMS):
-            # Offsets count from the first character, after the two bytes of the BOM.
-            return [replace(c, offset=c.offset + 2) for c in found]
-        if found or encoding == "raw":
-            return found
-    return _search(data, pattern, _BINARY)
+    if view is None:
+        return _search(data, pattern, _BINARY)
+    text, encoding, bom = view
+    found = _search(text, pattern, encoding)
+    if encoding == "raw":
+        return found
+    if bom:
+        # Offsets count from the first character, after the BOM.
+        found = [replace(c, offset=c.offset + bom) for c in found]
+    # A wide run reads the same in either byte order from a byte apart: "one offset" is
+    # one character's width.
+    seen = {(c.value, c.offset + shift) for c in found for shift in range(-3, 4)}
+    more = _search(data, pattern, _BINARY)
+    return found + [c for c in more if (c.value, c.offset) not in seen]

@@ -332,7 +332,7 @@ def run_scan(options: Options, *, read_stdin: Callable[[int], bytes] | None = No
         limits=options.limits,
         collect_keys=options.collect_keys,
         # Chunks no larger than the size limit: it bounds what a process holds of a file.
-        chunk_size=max(MIN_CHUNK, min(CHUNK_SIZE, options.max_file_size) // 2 * 2),
+        chunk_size=max(MIN_CHUNK, min(CHUNK_SIZE, options.max_file_size) // 4 * 4),
     )
     result = Batch()
     if options.git or options.staged:

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 
 from nbkit.audit.detect import (
-    _markers,
     compile_pattern,
     find_candidates,
     holds_no_candidate,
@@ -22,6 +21,7 @@ from nbkit.audit.detect import (
     is_binary,
     text_view,
 )
+from nbkit.audit.markers import BASE64, PLAIN, hits
 from nbkit.keys import PREFIX, new_key
 
 PATTERN = compile_pattern()
@@ -217,7 +217,8 @@ def _occurrences(data: bytes, marker: bytes) -> list[int]:
 
 @given(_SOUP)
 def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
-    plain, groups, _ = _markers(data)
+    plain = [at for at, kind in hits(data, filtered=False) if kind == PLAIN]
+    groups = [at for at, kind in hits(data, filtered=False) if kind == BASE64]
     assert sorted(plain) == _occurrences(data, PREFIX.encode())
     expected = [at - group for m, group in _BASE64_MARKERS for at in _occurrences(data, m)]
     assert sorted(groups) == sorted(at for at in expected if at >= 0)
@@ -225,10 +226,12 @@ def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
 
 @given(_SOUP)
 def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
-    markers = [PREFIX.encode()] + [marker for marker, _ in _BASE64_MARKERS]
+    # A base64 marker counts where its group can start: enough characters before it.
+    markers = [(PREFIX.encode(), 0), *_BASE64_MARKERS]
     # A body rule of its own: every base64 marker counts, whatever follows it.
     own = compile_pattern(r"[A-Za-z0-9_.-]{8,}")
-    assert holds_no_candidate(data, own) == (not any(m in data for m in markers))
+    present = any(at >= back for m, back in markers for at in _occurrences(data, m))
+    assert holds_no_candidate(data, own) == (not present)
     if holds_no_candidate(data):
         assert find_candidates(data, PATTERN) == []
 
@@ -255,9 +258,10 @@ def test_base64_markers_keep_every_encoded_candidate(
 def test_base64_noise_after_an_encoded_prefix_costs_no_decoding() -> None:
     rng = random.Random(7)
     lines = [base64.b64encode(b"nb_" + rng.randbytes(42)) for _ in range(2000)]
-    _, groups, _ = _markers(b"\n".join(lines), filtered=True)
+    data = b"\n".join(lines)
+    groups = [at for at, kind in hits(data, filtered=True) if kind == BASE64]
     assert len(groups) < 100  # without the filter: one per line
-    assert len(_markers(b"\n".join(lines))[1]) == 2000
+    assert len([at for at, kind in hits(data, filtered=False) if kind == BASE64]) == 2000
 
 
 def test_utf16_content_is_never_skipped_early() -> None:
