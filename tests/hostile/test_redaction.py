@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.finding import Verdict
+from nbkit.audit.finding import KeyVerdict
 from nbkit.audit.report import FORMATS
 from nbkit.cli import main
 from nbkit.diff.report import FORMATS as DIFF_FORMATS
@@ -64,7 +64,7 @@ def keys(draw: st.DrawFn, alphabet: str = "base62") -> str:
     chars = _ALPHABETS[alphabet]
     rnd = draw(st.randoms(use_true_random=False))
     body = "".join(rnd.choice(chars) for _ in range(draw(st.integers(24, 64))))
-    assume(classify(body, Context()).verdict is Verdict.KEY)
+    assume(classify(body, Context()).verdict is KeyVerdict.KEY)
     if alphabet == "base64":
         # A `+` or `/` inside the body, so the key is not base62 by chance; padding.
         assume(any(ch in "+/" for ch in body[6:-8]))

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from nbkit.audit.finding import Finding, Location, Suppression, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location, Suppression
 from nbkit.audit.report import FORMATS, Format, renderer
 from nbkit.keys import fingerprint, new_key, redact
 
 
 def _findings(key: str) -> list[Finding]:
     return [
-        Finding("nb-api-key", Verdict.KEY, Location("a.py", 3, 7), redact(key), fingerprint(key)),
+        Finding(
+            "nb-api-key", KeyVerdict.KEY, Location("a.py", 3, 7), redact(key), fingerprint(key)
+        ),
         Finding(
             "nb-api-key",
-            Verdict.KEY,
+            KeyVerdict.KEY,
             Location("dist/x.zip!in/b.env", 1, 1, "c" * 40, "Ann", "2026-01-01"),
             redact(key),
             fingerprint(key),
@@ -67,7 +69,7 @@ def test_markdown_is_a_github_table() -> None:
 def test_no_format_prints_a_key_from_a_path_member_author_or_commit(fmt: Format) -> None:
     key, folder, member, author = new_key(), new_key(), new_key(), new_key()
     where = Location(f"{folder}/x.zip!{member}.env", 1, 1, "c" * 40, author, "2026-01-01")
-    found = Finding("nb-api-key", Verdict.KEY, where, redact(key), fingerprint(key))
+    found = Finding("nb-api-key", KeyVerdict.KEY, where, redact(key), fingerprint(key))
     text = fmt.render([found])
     for planted in (key, folder, member, author):
         assert planted[3:11] not in text
