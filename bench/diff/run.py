@@ -18,7 +18,7 @@ from pathlib import Path
 from nbkit.contract.load import dereference, read_document
 from nbkit.diff.change import Change, Level
 from nbkit.diff.compare import compare
-from nbkit.diff.report import FORMATS
+from nbkit.diff.report import RENDERERS
 from nbkit.diff.revision import read_file
 
 __all__ = ["main"]
@@ -47,7 +47,7 @@ def main() -> None:
         read = time.perf_counter()
         changes = compare(old, new)
         compared = time.perf_counter()
-        FORMATS["table"](changes, fail_on=Level.BREAKING)
+        RENDERERS["table"](changes, fail_on=Level.BREAKING)
         rendered = time.perf_counter()
         stages["parse"].append(parsed - clock)
         stages["resolve"].append(resolved - parsed)

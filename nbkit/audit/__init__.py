@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbkit.audit.finding import Finding, Location, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location
 from nbkit.audit.scan import Options, Outcome, run_scan
 
-__all__ = ["Finding", "Location", "Options", "Outcome", "Verdict", "run_scan"]
+__all__ = ["Finding", "KeyVerdict", "Location", "Options", "Outcome", "run_scan"]

@@ -15,7 +15,7 @@ from typing import Final
 from nbkit.audit.baseline import identity
 from nbkit.audit.classify import DEFAULT_MIN_LENGTH
 from nbkit.audit.detect import DEFAULT_BODY, compile_pattern
-from nbkit.audit.finding import Finding, Suppression, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Suppression
 from nbkit.audit.ignore import IgnoreRules
 from nbkit.errors import InputError
 from nbkit.types import JSON
@@ -103,8 +103,8 @@ def apply_suppressions(
 ) -> Finding:
     """The finding, marked suppressed when the config or the baseline already knows its key."""
     if finding.suppressed_by is not None or finding.verdict not in (
-        Verdict.KEY,
-        Verdict.OTHER_VENDOR,
+        KeyVerdict.KEY,
+        KeyVerdict.OTHER_VENDOR,
     ):
         return finding
     if finding.fingerprint in config.allow:

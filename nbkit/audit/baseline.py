@@ -8,7 +8,6 @@ key-shaped runs redacted (a folder named after a key), on both sides of the matc
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -16,6 +15,7 @@ from typing import Final
 from nbkit.audit.finding import Finding
 from nbkit.errors import InputError
 from nbkit.keys import redact_text
+from nbkit.report.formats import replace_file
 
 __all__ = ["Baseline", "identity", "load_baseline", "render_baseline", "write_baseline"]
 
@@ -67,9 +67,7 @@ def render_baseline(findings: Iterable[Finding]) -> str:
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
     """Write the baseline atomically, so an interrupted run leaves the old one intact."""
-    temporary = path.with_name(path.name + ".tmp")
     try:
-        temporary.write_text(render_baseline(findings), encoding="utf-8")
-        os.replace(temporary, path)
+        replace_file(path, render_baseline(findings).encode("utf-8"))
     except OSError as err:
         raise InputError(f"{path}: cannot write baseline ({err.strerror})") from err

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from nbkit.audit.finding import Verdict
+from nbkit.audit.finding import KeyVerdict
 
 __all__ = [
     "CLASSIFIERS",
@@ -76,7 +76,7 @@ class Classifier:
     """One row: id, verdict, predicate over the body, and the examples that prove it."""
 
     id: str
-    verdict: Verdict
+    verdict: KeyVerdict
     predicate: Callable[[str, Context], bool]
     description: str
     examples: tuple[Example, ...]
@@ -428,19 +428,19 @@ _RANDOM_KEYS: Final = (
 
 CLASSIFIERS: Final = (
     Classifier(
-        "documentation-example", Verdict.PLACEHOLDER, is_documentation_example,
+        "documentation-example", KeyVerdict.PLACEHOLDER, is_documentation_example,
         "an example key from the published documentation",
         ("YOUR_API_KEY_HERE", "YOUR_KEY", "xxxxxxxx"),
         ("YOUR_API_KEY", *_RANDOM_KEYS),
     ),
     Classifier(
-        "template-syntax", Verdict.PLACEHOLDER, is_template_syntax,
+        "template-syntax", KeyVerdict.PLACEHOLDER, is_template_syntax,
         "template or variable syntax standing for a key",
         ("${NB_API_KEY}", "{{ api_key }}", "<your-key>", "%(key)s", "$NB_KEY"),
         ("samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
-        "placeholder-word", Verdict.PLACEHOLDER, has_placeholder_word,
+        "placeholder-word", KeyVerdict.PLACEHOLDER, has_placeholder_word,
         "a placeholder word such as YOUR, HERE, EXAMPLE or CHANGEME",
         (
             "your_key_here", "REPLACE_WITH_YOUR_KEY", "example-key-0000", "dummy_value_1",
@@ -449,25 +449,25 @@ CLASSIFIERS: Final = (
         ("samples_per_epoch", "yourself", RandomBody(_BASE62, 32, "sk_test_"), *_RANDOM_KEYS),
     ),
     Classifier(
-        "repeated-chars", Verdict.PLACEHOLDER, has_repeated_chars,
+        "repeated-chars", KeyVerdict.PLACEHOLDER, has_repeated_chars,
         "one character repeated (`xxxxxxxx`, `aaaa…`)",
         ("xxxxxxxxxxxxxxxxxxxxxxxxxxxx", "0000000000000000000000000", "Ab1zzzzzzzzzQ"),
         ("samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
-        "sequential-chars", Verdict.PLACEHOLDER, has_sequential_chars,
+        "sequential-chars", KeyVerdict.PLACEHOLDER, has_sequential_chars,
         "characters counting up or down (`0123456789`, `abcdefgh`)",
         ("0123456789abcdef0123456789", "abcdefghijklmnopqrstuvwxyz", "Zyxwvutsr7Q"),
         ("samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
-        "identifier-words", Verdict.IDENTIFIER, looks_like_identifier,
+        "identifier-words", KeyVerdict.IDENTIFIER, looks_like_identifier,
         "snake_case words: a name in code such as nb_samples_per_epoch",
         ("samples_per_epoch", "classes", "epoch", "validation_steps_per_epoch2", "MAX_WORKERS"),
         ("sk_live_x", "Samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
-        "identifier-camel-case", Verdict.IDENTIFIER, looks_like_camel_case,
+        "identifier-camel-case", KeyVerdict.IDENTIFIER, looks_like_camel_case,
         "camelCase or PascalCase words: a name in code such as nb_trainingSamplesPerEpoch",
         (
             "trainingSamplesPerEpoch", "maxRetriesBeforeGivingUp", "TrainingSamplesPerEpoch",
@@ -479,7 +479,7 @@ CLASSIFIERS: Final = (
         ),
     ),
     Classifier(
-        "other-vendor-key", Verdict.OTHER_VENDOR, is_other_vendor_key,
+        "other-vendor-key", KeyVerdict.OTHER_VENDOR, is_other_vendor_key,
         "an nb_sk_ key of another service",
         (
             RandomBody(_BASE62, 32, prefix="sk_"),
@@ -489,25 +489,25 @@ CLASSIFIERS: Final = (
         ("samples_per_epoch", *_RANDOM_KEYS),
     ),
     Classifier(
-        "single-char-class", Verdict.IDENTIFIER, has_single_char_class,
+        "single-char-class", KeyVerdict.IDENTIFIER, has_single_char_class,
         "letters of one case only: random keys mix cases and digits",
         ("bcdfghjklmnpqrstvwxz", "QWRTPSDFGHZXCVBQWRTPSDFGHJKL", "foo-bar-baz-qux-quux-corge"),
         ("Mixed", *_RANDOM_KEYS),
     ),
     Classifier(
-        "too-short", Verdict.IDENTIFIER, is_too_short,
+        "too-short", KeyVerdict.IDENTIFIER, is_too_short,
         "shorter than the minimum key length (24 by default)",
         ("a8F3kd92", "x1Y2z3W4v5U6t7"),
         _RANDOM_KEYS,
     ),
     Classifier(
-        "low-entropy", Verdict.PLACEHOLDER, has_low_entropy,
+        "low-entropy", KeyVerdict.PLACEHOLDER, has_low_entropy,
         "far less random than any key alphabet",
         ("abab1212abab1212abab1212ab", "Ab1Ab1Ab1Ab1Ab1Ab1Ab1Ab1Ab1"),
         _RANDOM_KEYS,
     ),
     Classifier(
-        "nb-api-key", Verdict.KEY, is_any_body,
+        "nb-api-key", KeyVerdict.KEY, is_any_body,
         "a Nano Banana Video API key",
         _RANDOM_KEYS,
         (),

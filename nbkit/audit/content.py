@@ -27,7 +27,14 @@ from nbkit.audit.detect import (
     Candidate,
     find_candidates,
 )
-from nbkit.audit.finding import Finding, Location, Problem, Suppression, Verdict, display_path
+from nbkit.audit.finding import (
+    Finding,
+    KeyVerdict,
+    Location,
+    ScanProblem,
+    Suppression,
+    display_path,
+)
 from nbkit.audit.sources.archive import (
     STREAMABLE,
     ArchiveLimit,
@@ -59,7 +66,7 @@ __all__ = [
     "scan_part",
 ]
 
-KEY_VERDICTS: Final = frozenset({Verdict.KEY, Verdict.OTHER_VENDOR})
+KEY_VERDICTS: Final = frozenset({KeyVerdict.KEY, KeyVerdict.OTHER_VENDOR})
 _MIB: Final = 1024 * 1024
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 _OPEN_NO_FOLLOW: Final = _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0)
@@ -102,7 +109,7 @@ class Batch:
     """What one worker found in its share of the input; batches add up."""
 
     findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ScanProblem] = field(default_factory=list)
     files: int = 0
     bytes_read: int = 0
     # Fingerprint -> raw key, for --verify only; never printed, hence repr=False.
@@ -251,7 +258,7 @@ def _scan_member(
     nested: str,
     settings: Settings,
     keys: dict[str, bytes],
-    found: tuple[list[Finding], list[Problem]],
+    found: tuple[list[Finding], list[ScanProblem]],
     depth: int,
     budget: Budget,
 ) -> None:
@@ -271,7 +278,7 @@ def _search_member(
     nested: str,
     settings: Settings,
     keys: dict[str, bytes],
-    found: tuple[list[Finding], list[Problem]],
+    found: tuple[list[Finding], list[ScanProblem]],
     depth: int,
     budget: Budget,
 ) -> None:
@@ -285,10 +292,10 @@ def _search_member(
                 head, nested, settings, keys, depth=depth + 1, budget=budget
             )
         elif kind not in STREAMABLE:
-            more, trouble = [], [Problem(shown, _NESTED_TOO_BIG)]
+            more, trouble = [], [ScanProblem(shown, _NESTED_TOO_BIG)]
             as_bytes = True
         elif depth + 1 >= settings.limits.max_depth:
-            more, trouble = [], [Problem(nested, _TOO_DEEP)]
+            more, trouble = [], [ScanProblem(nested, _TOO_DEEP)]
         else:
             # A big compressed stream or tar inside an archive is opened as it streams.
             more, trouble = _scan_members(
@@ -309,14 +316,14 @@ def scan_content(
     *,
     depth: int = 0,
     budget: Budget | None = None,
-) -> tuple[list[Finding], list[Problem]]:
+) -> tuple[list[Finding], list[ScanProblem]]:
     """Findings and problems in one file's or blob's bytes, archives opened as streams."""
     kind = archive_kind(data)
     if kind is None:
         candidates = find_candidates(data, settings.pattern)
         return [make_finding(c, path, settings, keys) for c in candidates], []
     if depth >= settings.limits.max_depth:
-        return [], [Problem(path, _TOO_DEEP)]
+        return [], [ScanProblem(path, _TOO_DEEP)]
     budget = Budget(settings.limits) if budget is None else budget
     return _scan_members(data, len(data), kind, path, settings, keys, depth, budget)
 
@@ -330,33 +337,33 @@ def _scan_members(
     keys: dict[str, bytes],
     depth: int,
     budget: Budget,
-) -> tuple[list[Finding], list[Problem]]:
+) -> tuple[list[Finding], list[ScanProblem]]:
     """Findings and problems in the members of one archive, in memory or in a file."""
     findings: list[Finding] = []
-    problems: list[Problem] = []
+    problems: list[ScanProblem] = []
     for member in members(source, kind, path, limits=settings.limits, budget=budget, size=size):
         name = display_path(member.name)
         shown = f"{path}!{name}" if name else path
         if member.stream is None:
-            problems.append(Problem(shown, member.problem or "skipped"))
+            problems.append(ScanProblem(shown, member.problem or "skipped"))
             continue
         # A stream holding an archive reads as `x.zip.gz!inner`, not `x.zip.gz!x.zip!inner`.
         nested = path if member.whole else shown
         try:
             _scan_member(member, shown, nested, settings, keys, (findings, problems), depth, budget)
         except ArchiveLimit as err:
-            problems.append(Problem(shown, str(err)))
+            problems.append(ScanProblem(shown, str(err)))
             if budget.bytes_left <= 0:
                 break
         except read_errors() as err:
-            problems.append(Problem(shown, f"unreadable member ({type(err).__name__})"))
+            problems.append(ScanProblem(shown, f"unreadable member ({type(err).__name__})"))
     return findings, problems
 
 
-def _problem(entry: Entry, err: OSError) -> Problem:
+def _problem(entry: Entry, err: OSError) -> ScanProblem:
     if err.errno == errno.ELOOP and not entry.follow:
-        return Problem(entry.display, "turned into a symlink since the walk; skipped")
-    return Problem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
+        return ScanProblem(entry.display, "turned into a symlink since the walk; skipped")
+    return ScanProblem(entry.display, f"cannot read ({err.strerror or type(err).__name__})", True)
 
 
 def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
@@ -374,7 +381,7 @@ def _scan_file(entry: Entry, settings: Settings, batch: Batch) -> None:
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            batch.problems.append(Problem(entry.display, NOT_REGULAR))
+            batch.problems.append(ScanProblem(entry.display, NOT_REGULAR))
             return
         size = info.st_size
         if size > settings.max_file_size:
@@ -426,19 +433,19 @@ def _scan_large(handle: int, path: str, size: int, settings: Settings, batch: Ba
     batch.problems.extend(problems)
 
 
-def scan_entries(items: Iterable[Entry | Problem], settings: Settings) -> Batch:
+def scan_entries(items: Iterable[Entry | ScanProblem], settings: Settings) -> Batch:
     """Read and scan files; problems met on the walk are kept, and unreadable files become
     problems while the rest go on."""
     batch = Batch()
     problems = batch.problems
     for item in items:
-        if isinstance(item, Problem):
+        if isinstance(item, ScanProblem):
             problems.append(item)
         else:
             _scan_file(item, settings, batch)
     return batch
 
 
-def scan_part(part: Subtree | list[Entry | Problem], settings: Settings) -> Batch:
+def scan_part(part: Subtree | list[Entry | ScanProblem], settings: Settings) -> Batch:
     """Scan a share of a tree: a subtree, walked here, or files already found."""
     return scan_entries(walk_subtree(part) if isinstance(part, Subtree) else part, settings)

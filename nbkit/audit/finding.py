@@ -10,16 +10,16 @@ from nbkit.types import StrEnum
 
 __all__ = [
     "Finding",
+    "KeyVerdict",
     "Location",
-    "Problem",
+    "ScanProblem",
     "Suppression",
-    "Verdict",
     "display_path",
     "for_output",
 ]
 
 
-class Verdict(StrEnum):
+class KeyVerdict(StrEnum):
     """What a candidate turned out to be."""
 
     KEY = "key"
@@ -53,7 +53,7 @@ class Finding:
     """One classified candidate. It holds a redacted form and a fingerprint, never the key."""
 
     rule_id: str
-    verdict: Verdict
+    verdict: KeyVerdict
     location: Location
     redacted: str
     fingerprint: str
@@ -69,7 +69,7 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class ScanProblem:
     """Something that could not be scanned: `error` ones make the run exit 2, others are notes."""
 
     path: str
@@ -89,7 +89,7 @@ def display_path(raw: str | bytes) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
-_Value = TypeVar("_Value", "Finding", "Location", "Problem")
+_Value = TypeVar("_Value", "Finding", "Location", "ScanProblem")
 
 
 def _for_output(value: Any) -> Any:

@@ -24,7 +24,7 @@ from nbkit.audit.content import (
     scan_part,
 )
 from nbkit.audit.detect import compile_pattern, find_candidates
-from nbkit.audit.finding import Finding, Problem, Verdict, display_path
+from nbkit.audit.finding import Finding, KeyVerdict, ScanProblem, display_path
 from nbkit.audit.sources.archive import Limits
 from nbkit.audit.sources.tree import Entry, Subtree, split
 from nbkit.audit.workers import parallel_map
@@ -46,7 +46,7 @@ _BATCH: Final = 64
 # More history chunks than workers evens out their run times; each chunk costs one git process.
 _CHUNKS_PER_JOB: Final = 2
 STDIN: Final = "-"
-_Hits = dict[str, tuple[list[Finding], list[Problem]]]
+_Hits = dict[str, tuple[list[Finding], list[ScanProblem]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class Outcome:
     """Everything a scan saw: findings (suppressed ones too), problems, and what it read."""
 
     findings: tuple[Finding, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[ScanProblem, ...]
     files: int
     bytes_read: int
     include_other_vendor: bool
@@ -84,7 +84,7 @@ class Outcome:
     @property
     def reported(self) -> tuple[Finding, ...]:
         """The findings that fail the run: unsuppressed keys (and other-vendor keys if asked)."""
-        wanted = KEY_VERDICTS if self.include_other_vendor else frozenset({Verdict.KEY})
+        wanted = KEY_VERDICTS if self.include_other_vendor else frozenset({KeyVerdict.KEY})
         return tuple(f for f in self.findings if f.verdict in wanted and f.suppressed_by is None)
 
 
@@ -131,7 +131,7 @@ def _scan_tree(options: Options, settings: Settings) -> Batch:
     )
     # The subtrees go first, the biggest (least cut) at the head; the files met while
     # cutting follow in small batches, which even out the processes' ends.
-    parts: list[Subtree | list[Entry | Problem]] = list(subtrees)
+    parts: list[Subtree | list[Entry | ScanProblem]] = list(subtrees)
     parts.extend(met[start : start + _BATCH] for start in range(0, len(met), _BATCH))
     jobs = _jobs(options)
     # Workers pay off on a tree with that many directories or, below that, with enough
@@ -188,7 +188,7 @@ def _scan_big_object(
 
     if kind != "blob":  # a commit or tag message of that size is no source file
         reason = f"{kind} larger than --max-file-size; skipped"
-        result.problems.append(Problem(f"<{kind} {oid[:12]}>", reason))
+        result.problems.append(ScanProblem(f"<{kind} {oid[:12]}>", reason))
         return
     found: list[Finding] = []
     with history.blob_stream(repo, oid) as stream:

@@ -19,8 +19,9 @@ from nbkit.cli import (
     parse,
     run_parsed,
 )
-from nbkit.errors import InputError, UsageError
+from nbkit.errors import UsageError
 from nbkit.keys import redact_text, redacted_streams
+from nbkit.report.formats import add_report_options, write_report
 
 if TYPE_CHECKING:
     from nbkit.audit.scan import Outcome
@@ -34,8 +35,6 @@ _MAX_VERIFY_RATE: Final = 10.0
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the audit's arguments."""
-    from nbkit.audit.report import FORMATS
-
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders ('-' reads stdin)"
     )
@@ -46,10 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--since", metavar="REV", help="with --git: only what REV..HEAD (or a REV..REV range) adds"
     )
     parser.add_argument("--no-ignore", action="store_true", help="scan files .gitignore excludes")
-    parser.add_argument(
-        "--format", choices=[row.name for row in FORMATS], default="table", help="report format"
-    )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    add_report_options(parser, "audit")
     parser.add_argument("--baseline", type=Path, metavar="FILE", help="known findings to ignore")
     parser.add_argument(
         "--update-baseline", action="store_true", help="write the current findings to --baseline"
@@ -174,14 +170,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"nbkit: wrote {len(reported)} finding(s) to {args.baseline}", file=sys.stderr)
         print(last, file=sys.stderr)
         return EXIT_ERROR if errors or empty else EXIT_OK
-    report = renderer(args.format)(shown)
-    if args.output is not None:
-        try:
-            args.output.write_text(report, encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"{args.output}: cannot write the report ({err.strerror})") from err
-    else:
-        sys.stdout.write(report)
+    write_report(renderer(args.format)(shown), args.output)
     sys.stdout.flush()
     print(last, file=sys.stderr)
     if errors or empty:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from nbkit.errors import TargetError, UsageError
+from nbkit.report.formats import add_report_options, write_report
 
 if TYPE_CHECKING:
     from nbkit.target import Target
 
-__all__ = ["FORMATS", "HELP", "configure", "run"]
+__all__ = ["HELP", "REPORT_OPTIONS", "configure", "run"]
 
 HELP: Final = (
     "run the contract suite against the API the NB_* variables name "
@@ -25,8 +26,9 @@ HELP: Final = (
 _PYTEST_OK: Final = 0
 _PYTEST_FAILED: Final = 1
 _PYTEST_NO_TESTS: Final = 5
-# --format name -> the pytest option that writes the report in that format.
-FORMATS: Final = {"table": "--nb-report", "markdown": "--nb-summary", "junit": "--junitxml"}
+# The suite's renderers: --format name (nbkit.report.formats) -> the pytest option
+# that writes the report in that format.
+REPORT_OPTIONS: Final = {"table": "--nb-report", "markdown": "--nb-summary", "junit": "--junitxml"}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,10 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default="ci",
         help="hypothesis profile: ci (default, fast) or thorough (10x the examples)",
     )
-    parser.add_argument(
-        "--format", choices=tuple(FORMATS), default="table", help="report format (default: table)"
-    )
-    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE")
+    add_report_options(parser, "test")
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="also write JUnit XML here")
     parser.add_argument(
         "--summary",
@@ -93,13 +92,6 @@ def _reach(target: Target) -> None:
         raise TargetError(f"{err}; check NB_BASE_URL and NB_CA_BUNDLE") from None
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write the report ({err.strerror or err})") from err
-
-
 def run(args: argparse.Namespace) -> int:
     _check_arguments(args)
     import pytest
@@ -110,7 +102,14 @@ def run(args: argparse.Namespace) -> int:
         # An empty ini of our own, so the caller's pytest configuration stays out.
         ini = Path(scratch) / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
-        report = Path(scratch) / f"report.{args.format}"
+        # Every report file pytest writes lands here first, then leaves through write_report
+        # (keys redacted, written whole): the --format one, and the --junit-xml and --summary
+        # copies.
+        targets: dict[str, list[Path | None]] = {args.format: [args.output]}
+        for name, extra in (("junit", args.junit_xml), ("markdown", args.summary)):
+            if extra is not None:
+                targets.setdefault(name, []).append(extra)
+        reports = {name: Path(scratch) / f"report.{name}" for name in targets}
         argv = [
             str(SUITE_DIR),
             "-c", str(ini),
@@ -121,17 +120,11 @@ def run(args: argparse.Namespace) -> int:
             # Checking the arguments imported what pytest would otherwise rewrite.
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
             "--nb-profile", args.profile,
-            f"{FORMATS[args.format]}={report}",
+            *(f"{REPORT_OPTIONS[name]}={path}" for name, path in reports.items()),
             "-rfEs",  # name every failure, error and skip with its reason
             "--tb=short",  # no frame arguments, which could hold a key
             "-v" if args.verbose else "-q",
         ]  # fmt: skip
-        # A copy for --junit-xml or --summary when the report itself is in that format.
-        copies = {"junit": args.junit_xml, "markdown": args.summary}
-        if args.junit_xml is not None and args.format != "junit":
-            argv.append(f"--junitxml={args.junit_xml}")
-        if args.summary is not None and args.format != "markdown":
-            argv += ["--nb-summary", str(args.summary)]
         if args.keyword:
             argv += ["-k", args.keyword]
         if args.max_requests is not None:
@@ -141,13 +134,11 @@ def run(args: argparse.Namespace) -> int:
         # stdout carries only the report; pytest's progress goes to stderr.
         with contextlib.redirect_stdout(sys.stderr):
             code = int(pytest.main(argv))
-        if report.is_file():
-            text = report.read_text(encoding="utf-8")
-            for path in (args.output, copies.get(args.format)):
-                if path is not None:
-                    _write(path, text)
-            if args.output is None:
-                sys.stdout.write(text)
+        for name, path in reports.items():
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                for output in targets[name]:
+                    write_report(text, output)
     if code == _PYTEST_NO_TESTS:
         raise UsageError(f"-k {args.keyword!r} selects no check")
     if code in (_PYTEST_OK, _PYTEST_FAILED):

@@ -1,7 +1,7 @@
 """Classify the changes between two versions of the contract as breaking, warning or info.
 
 `nbkit.diff.revision.read_side` reads a side, `nbkit.diff.compare.compare` runs
-`nbkit.diff.rules.RULES` over both, `nbkit.diff.report.FORMATS` renders the changes.
+`nbkit.diff.rules.RULES` over both, `nbkit.diff.report.RENDERERS` render the changes.
 """
 
 from __future__ import annotations

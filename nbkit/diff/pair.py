@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from nbkit.diff.change import Direction, Level
 from nbkit.types import JSON, StrEnum
 
-__all__ = ["Check", "Delta", "Kind", "Pair", "Rule"]
+__all__ = ["Delta", "Kind", "Pair", "PairCheck", "Rule"]
 
 
 class Kind(StrEnum):
@@ -63,7 +63,7 @@ class Delta:
 
 
 # A rule's logic: judge one pair, report a Delta when the rule applies.
-Check = Callable[[Pair], Delta | None]
+PairCheck = Callable[[Pair], Delta | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class Rule:
     level: Level
     direction: Direction
     kind: Kind
-    check: Check
+    check: PairCheck
 
     @property
     def summary(self) -> str:

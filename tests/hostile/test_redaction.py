@@ -34,10 +34,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.finding import Verdict
-from nbkit.audit.report import FORMATS
+from nbkit.audit.finding import KeyVerdict
+from nbkit.audit.report import RENDERERS
 from nbkit.cli import main
-from nbkit.diff.report import FORMATS as DIFF_FORMATS
+from nbkit.diff.report import RENDERERS as DIFF_RENDERERS
 from nbkit.keys import BODY_ALPHABET, PREFIX
 
 _REPO: Final = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def keys(draw: st.DrawFn, alphabet: str = "base62") -> str:
     chars = _ALPHABETS[alphabet]
     rnd = draw(st.randoms(use_true_random=False))
     body = "".join(rnd.choice(chars) for _ in range(draw(st.integers(24, 64))))
-    assume(classify(body, Context()).verdict is Verdict.KEY)
+    assume(classify(body, Context()).verdict is KeyVerdict.KEY)
     if alphabet == "base64":
         # A `+` or `/` inside the body, so the key is not base62 by chance; padding.
         assume(any(ch in "+/" for ch in body[6:-8]))
@@ -160,13 +160,11 @@ def test_audit_of_a_tree_never_prints_a_planted_key(alphabet: str) -> None:
             tree = tmp / "tree"
             _plant_tree(tree, key, name)
             outputs: dict[str, str] = {}
-            for row in FORMATS:
-                code, outputs[f"audit --format {row.name}"] = _nbkit(
-                    "audit", tree, "--format", row.name
-                )
+            for fmt in RENDERERS:
+                code, outputs[f"audit --format {fmt}"] = _nbkit("audit", tree, "--format", fmt)
                 assert code == 1
-                code, outputs[f"--show-suppressed {row.name}"] = _nbkit(
-                    "audit", tree, "--show-suppressed", "--format", row.name
+                code, outputs[f"--show-suppressed {fmt}"] = _nbkit(
+                    "audit", tree, "--show-suppressed", "--format", fmt
                 )
             report = tmp / "report.sarif"
             _, outputs["--output"] = _nbkit("audit", tree, "--format", "sarif", "--output", report)
@@ -217,9 +215,9 @@ def test_audit_of_git_history_never_prints_a_planted_key(alphabet: str) -> None:
             _git(repo, "add", "-A", env=who)
             _git(repo, "commit", "-q", "-m", f"add {key} for {name}", env=who)
             outputs: dict[str, str] = {}
-            for row in FORMATS:
-                code, outputs[row.name] = _nbkit(
-                    "audit", "--git", repo, "--format", row.name, "--show-suppressed"
+            for fmt in RENDERERS:
+                code, outputs[fmt] = _nbkit(
+                    "audit", "--git", repo, "--format", fmt, "--show-suppressed"
                 )
                 assert code == 1
             # A child process too: git's own stderr would reach the same terminal.
@@ -251,7 +249,7 @@ def test_diff_never_prints_a_planted_key(alphabet: str) -> None:
             revision = _plant_contract(tmp / key, key, name)
             base = _DIFF_FIXTURE / "base.yaml"
             outputs: dict[str, str] = {}
-            for fmt in DIFF_FORMATS:
+            for fmt in DIFF_RENDERERS:
                 _, outputs[fmt] = _nbkit("diff", base, revision, "--format", fmt)
             report = tmp / "report.json"
             _, outputs["--output"] = _nbkit(

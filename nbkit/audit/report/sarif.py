@@ -8,13 +8,13 @@ from typing import Final
 from urllib.parse import quote
 
 from nbkit.audit.classify import CLASSIFIERS
-from nbkit.audit.finding import Finding, Suppression, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Suppression
 from nbkit.types import JSON
 
 __all__ = ["render"]
 
 _SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVELS: Final = {Verdict.KEY: "error", Verdict.OTHER_VENDOR: "warning"}
+_LEVELS: Final = {KeyVerdict.KEY: "error", KeyVerdict.OTHER_VENDOR: "warning"}
 _INFO_URI: Final = "https://nanobananavideo.com/docs/authentication.php"
 
 

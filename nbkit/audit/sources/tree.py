@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from nbkit.audit.finding import Problem, display_path
+from nbkit.audit.finding import ScanProblem, display_path
 from nbkit.audit.ignore import IgnoreRules
 
 __all__ = ["NOT_REGULAR", "Entry", "Subtree", "split", "walk_subtree"]
@@ -61,19 +61,19 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def _symlink_entry(path: str, display: str, real_root: str) -> Entry | Problem | None:
+def _symlink_entry(path: str, display: str, real_root: str) -> Entry | ScanProblem | None:
     target = os.path.realpath(path)
     if os.path.commonpath([real_root, target]) != real_root:
-        return Problem(display, "symlink points outside the root; not followed")
+        return ScanProblem(display, "symlink points outside the root; not followed")
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return Problem(display, "broken symlink or symlink loop; skipped")
+        return ScanProblem(display, "broken symlink or symlink loop; skipped")
     if stat.S_ISREG(mode):
         return Entry(path, display, follow=True)
     if stat.S_ISDIR(mode):
         return None  # its target is inside the root and walked there; following it could loop
-    return Problem(display, "symlink to a special file; skipped")
+    return ScanProblem(display, "symlink to a special file; skipped")
 
 
 def _root_display(root: str) -> str:
@@ -105,16 +105,16 @@ class Subtree:
     rules: tuple[_Rules, ...]
 
 
-def _start(root: str, use_ignore: bool, skip: IgnoreRules | None) -> Entry | Problem | Subtree:
+def _start(root: str, use_ignore: bool, skip: IgnoreRules | None) -> Entry | ScanProblem | Subtree:
     prefix = _root_display(root)
     try:
         mode = os.stat(root).st_mode
     except OSError as err:
-        return Problem(display_path(root), f"cannot read ({err.strerror})", error=True)
+        return ScanProblem(display_path(root), f"cannot read ({err.strerror})", error=True)
     if stat.S_ISREG(mode):
         return Entry(root, display_path(prefix or root), follow=True)
     if not stat.S_ISDIR(mode):
-        return Problem(display_path(root), NOT_REGULAR)
+        return ScanProblem(display_path(root), NOT_REGULAR)
     rules: tuple[_Rules, ...] = ()
     exclude = os.path.join(root, _GIT_DIR, "info", "exclude")
     if use_ignore and os.path.isfile(exclude):
@@ -123,20 +123,20 @@ def _start(root: str, use_ignore: bool, skip: IgnoreRules | None) -> Entry | Pro
     return Subtree(_Walk(prefix, os.path.realpath(root), use_ignore, skip), root, "", rules)
 
 
-def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
+def _level(tree: Subtree) -> tuple[list[Entry | ScanProblem], list[Subtree]]:
     """One directory: its files and the problems met, and its subdirectories to walk."""
     walk = tree.walk
     rules = tree.rules
     base = _join(tree.rel, "")
     shown_base = _join(walk.prefix, base) if walk.prefix else base
-    found: list[Entry | Problem] = []
+    found: list[Entry | ScanProblem] = []
     subdirs: list[Subtree] = []
     try:
         with os.scandir(tree.path) as scan:
             entries = list(scan)
     except OSError as err:
         shown = _join(walk.prefix, tree.rel) if walk.prefix else tree.rel
-        found.append(Problem(display_path(shown), f"cannot list ({err.strerror})", True))
+        found.append(ScanProblem(display_path(shown), f"cannot list ({err.strerror})", True))
         return found, subdirs
     # The listing tells whether there is an ignore file: no failed open() per directory.
     if walk.use_ignore and any(entry.name == _IGNORE_FILE for entry in entries):
@@ -154,7 +154,7 @@ def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
             is_link = not is_file and not is_dir and entry.is_symlink()
         except OSError as err:
             shown = display_path(shown_base + name)
-            found.append(Problem(shown, f"cannot stat ({err.strerror})", True))
+            found.append(ScanProblem(shown, f"cannot stat ({err.strerror})", True))
             continue
         rel = base + name
         if (ignoring and _is_ignored(rel, is_dir, rules)) or (
@@ -170,12 +170,12 @@ def _level(tree: Subtree) -> tuple[list[Entry | Problem], list[Subtree]]:
             if linked is not None:
                 found.append(linked)
         else:
-            found.append(Problem(display_path(shown_base + name), NOT_REGULAR))
+            found.append(ScanProblem(display_path(shown_base + name), NOT_REGULAR))
     return found, subdirs
 
 
-def walk_subtree(tree: Subtree) -> Iterator[Entry | Problem]:
-    """Every file under the subtree to scan, and a Problem for everything left out."""
+def walk_subtree(tree: Subtree) -> Iterator[Entry | ScanProblem]:
+    """Every file under the subtree to scan, and a ScanProblem for everything left out."""
     stack = [tree]
     while stack:
         found, subdirs = _level(stack.pop())
@@ -189,14 +189,14 @@ def split(
     use_ignore: bool = True,
     skip: IgnoreRules | None = None,
     parts: int,
-) -> tuple[list[Entry | Problem], list[Subtree]]:
+) -> tuple[list[Entry | ScanProblem], list[Subtree]]:
     """The roots cut into at least `parts` subtrees if they have that many directories.
 
     Directories are listed breadth-first until enough subtrees wait; the files and
     problems met on the way are returned beside them. Ignore files and `skip`
     patterns are matched against paths relative to each root.
     """
-    met: list[Entry | Problem] = []
+    met: list[Entry | ScanProblem] = []
     pending: collections.deque[Subtree] = collections.deque()
     for root in roots:
         start = _start(root, use_ignore, skip)

@@ -1,4 +1,4 @@
-"""Report formats for `nbkit diff`: each module has one `render`, FORMATS maps names to them."""
+"""The diff's report renderers, keyed by the shared `--format` names of `nbkit.report.formats`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Final, Protocol
 from nbkit.diff.change import Change, Level
 from nbkit.diff.report import json, junit, markdown, table
 
-__all__ = ["FORMATS", "Render"]
+__all__ = ["RENDERERS", "Render"]
 
 
 class Render(Protocol):
@@ -17,7 +17,7 @@ class Render(Protocol):
     def __call__(self, changes: Sequence[Change], *, fail_on: Level = ...) -> str: ...
 
 
-FORMATS: Final[Mapping[str, Render]] = {
+RENDERERS: Final[Mapping[str, Render]] = {
     "table": table.render,
     "json": json.render,
     "markdown": markdown.render,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nbkit.audit.allowlist import Config, apply_suppressions, load_config
-from nbkit.audit.finding import Finding, Location, Suppression, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location, Suppression
 from nbkit.errors import InputError
 from nbkit.keys import fingerprint, new_key, redact
 
@@ -18,7 +18,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def _finding(key: str, path: str = "a.py", verdict: Verdict = Verdict.KEY) -> Finding:
+def _finding(key: str, path: str = "a.py", verdict: KeyVerdict = KeyVerdict.KEY) -> Finding:
     return Finding("nb-api-key", verdict, Location(path, 3, 1), redact(key), fingerprint(key))
 
 
@@ -85,6 +85,6 @@ def test_config_allow_and_baseline_suppress_keys() -> None:
 
 
 def test_placeholders_are_left_alone() -> None:
-    finding = _finding(new_key(), verdict=Verdict.PLACEHOLDER)
+    finding = _finding(new_key(), verdict=KeyVerdict.PLACEHOLDER)
     config = Config(allow=frozenset({finding.fingerprint}))
     assert apply_suppressions(finding, config, frozenset()) is finding

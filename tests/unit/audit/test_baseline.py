@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from nbkit.audit.baseline import identity, load_baseline, render_baseline, write_baseline
-from nbkit.audit.finding import Finding, Location, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location
 from nbkit.errors import InputError
 from nbkit.keys import fingerprint, new_key, redact
 
 
 def _finding(key: str, path: str, line: int) -> Finding:
     return Finding(
-        "nb-api-key", Verdict.KEY, Location(path, line, 1), redact(key), fingerprint(key)
+        "nb-api-key", KeyVerdict.KEY, Location(path, line, 1), redact(key), fingerprint(key)
     )
 
 

@@ -18,7 +18,7 @@ from nbkit.audit.classify import (
     has_repeated_chars,
     has_sequential_chars,
 )
-from nbkit.audit.finding import Verdict
+from nbkit.audit.finding import KeyVerdict
 from nbkit.keys import BODY_ALPHABET, PREFIX, new_key
 
 CTX = Context()
@@ -53,18 +53,18 @@ def test_ids_are_unique_kebab_case() -> None:
 
 
 def test_last_row_is_the_key_catch_all() -> None:
-    assert CLASSIFIERS[-1].verdict is Verdict.KEY
+    assert CLASSIFIERS[-1].verdict is KeyVerdict.KEY
     assert CLASSIFIERS[-1].predicate("anything", CTX)
 
 
 def test_every_verdict_has_a_row() -> None:
-    assert {row.verdict for row in CLASSIFIERS} == set(Verdict)
+    assert {row.verdict for row in CLASSIFIERS} == set(KeyVerdict)
 
 
 @given(st.integers(min_value=24, max_value=96))
 def test_a_generated_key_is_never_a_placeholder(length: int) -> None:
     body = RandomBody(BODY_ALPHABET, length).draw()
-    assert classify(body, CTX).verdict is Verdict.KEY
+    assert classify(body, CTX).verdict is KeyVerdict.KEY
 
 
 def test_a_new_key_is_a_key() -> None:
@@ -74,7 +74,7 @@ def test_a_new_key_is_a_key() -> None:
 def test_min_length_is_configurable() -> None:
     body = RandomBody(BODY_ALPHABET, 20).draw()
     assert classify(body, CTX).id == "too-short"
-    assert classify(body, Context(min_length=16)).verdict is Verdict.KEY
+    assert classify(body, Context(min_length=16)).verdict is KeyVerdict.KEY
 
 
 def _longest_run(body: str, step: int) -> int:
@@ -128,7 +128,7 @@ def test_random_keys_of_every_default_alphabet_and_length_stay_keys(
     # Random bodies, not hypothesis's shrink-friendly ones: those are what keys are.
     seed = data.draw(st.randoms(use_true_random=True))
     body = "".join(seed.choice(alphabet) for _ in range(length))
-    assert classify(body, CTX).verdict is Verdict.KEY
+    assert classify(body, CTX).verdict is KeyVerdict.KEY
 
 
 @pytest.mark.parametrize(
@@ -136,4 +136,4 @@ def test_random_keys_of_every_default_alphabet_and_length_stay_keys(
     ["trainingSamplesPerEpoch", "maxRetriesBeforeGivingUp", "numberOfWarmupStepsForScheduler"],
 )
 def test_camel_case_names_are_identifiers_not_keys(name: str) -> None:
-    assert classify(name, CTX).verdict is Verdict.IDENTIFIER
+    assert classify(name, CTX).verdict is KeyVerdict.IDENTIFIER

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from nbkit.audit.classify import Context
 from nbkit.audit.content import Settings, scan_chunks, scan_content
 from nbkit.audit.detect import compile_pattern, find_candidates
-from nbkit.audit.finding import Finding, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict
 from nbkit.audit.sources.archive import Limits
 from nbkit.keys import fingerprint, new_key
 
@@ -56,8 +56,8 @@ def test_plain_content_gives_classified_findings() -> None:
     )
     assert problems == []
     assert [(f.rule_id, f.verdict, f.location.line) for f in found] == [
-        ("nb-api-key", Verdict.KEY, 1),
-        ("identifier-words", Verdict.IDENTIFIER, 2),
+        ("nb-api-key", KeyVerdict.KEY, 1),
+        ("identifier-words", KeyVerdict.IDENTIFIER, 2),
     ]
     assert keys == {fingerprint(key): key.encode()}
 

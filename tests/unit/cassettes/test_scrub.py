@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from vcr.request import Request
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.finding import Verdict
+from nbkit.audit.finding import KeyVerdict
 from nbkit.cassettes.scrub import (
     ROLELESS_PLACEHOLDER,
     Scrubber,
@@ -121,14 +121,16 @@ def test_placeholders_are_placeholders_to_the_audit(role: KeyRole) -> None:
     assert role_of_placeholder(placeholder) is role
     if placeholder.startswith(PREFIX):
         verdict = classify(placeholder[len(PREFIX) :], Context()).verdict
-        assert verdict is Verdict.PLACEHOLDER
+        assert verdict is KeyVerdict.PLACEHOLDER
     assert scrub_text(placeholder, {}) == placeholder
 
 
 def test_a_key_without_a_role_stands_as_the_unknown_key() -> None:
     # Issue 15: a key scrubbing cannot place in a role becomes nb_PLACEHOLDER_UNKNOWN.
     assert role_of_placeholder(ROLELESS_PLACEHOLDER) is KeyRole.UNKNOWN
-    assert classify(ROLELESS_PLACEHOLDER[len(PREFIX) :], Context()).verdict is Verdict.PLACEHOLDER
+    assert (
+        classify(ROLELESS_PLACEHOLDER[len(PREFIX) :], Context()).verdict is KeyVerdict.PLACEHOLDER
+    )
 
 
 def test_credential_that_is_not_a_known_key_loses_its_value() -> None:

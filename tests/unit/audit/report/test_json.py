@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nbkit.audit.finding import Finding, Location, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location
 from nbkit.audit.report.json import render
 from nbkit.keys import fingerprint, new_key, redact
 
@@ -13,7 +13,7 @@ def test_each_finding_carries_the_required_fields_in_order() -> None:
     key = new_key()
     finding = Finding(
         "nb-api-key",
-        Verdict.KEY,
+        KeyVerdict.KEY,
         Location("o.zip!i/p", 2, 5, "ab" * 20),
         redact(key),
         fingerprint(key),

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 
 from nbkit.audit.classify import CLASSIFIERS
-from nbkit.audit.finding import Finding, Location, Suppression, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict, Location, Suppression
 from nbkit.audit.report.sarif import render
 from nbkit.keys import fingerprint, new_key, redact
 
@@ -19,11 +19,15 @@ def _findings() -> list[Finding]:
     key = new_key()
     return [
         Finding(
-            "nb-api-key", Verdict.KEY, Location("src/a b.py", 3, 7), redact(key), fingerprint(key)
+            "nb-api-key",
+            KeyVerdict.KEY,
+            Location("src/a b.py", 3, 7),
+            redact(key),
+            fingerprint(key),
         ),
         Finding(
             "nb-api-key",
-            Verdict.KEY,
+            KeyVerdict.KEY,
             Location("x.zip!in/c.env", 1, 1, "c" * 40, "A", "2026-01-01"),
             redact(key),
             fingerprint(key),
@@ -31,7 +35,7 @@ def _findings() -> list[Finding]:
             Suppression.INLINE,
         ),
         Finding(
-            "placeholder-word", Verdict.PLACEHOLDER, Location("d.md", 9, 2), "nb_YO…RE", "0" * 64
+            "placeholder-word", KeyVerdict.PLACEHOLDER, Location("d.md", 9, 2), "nb_YO…RE", "0" * 64
         ),
     ]
 

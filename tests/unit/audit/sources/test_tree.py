@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nbkit.audit.finding import Problem
+from nbkit.audit.finding import ScanProblem
 from nbkit.audit.ignore import IgnoreRules
 from nbkit.audit.sources.tree import Entry, split, walk_subtree
 
@@ -37,7 +37,7 @@ _NESTED = {
 }
 
 
-def walk(root: str, **options: object) -> Iterator[Entry | Problem]:
+def walk(root: str, **options: object) -> Iterator[Entry | ScanProblem]:
     """The whole tree in one pass: the root is not cut (one part)."""
     met, subtrees = split([root], parts=1, **options)  # type: ignore[arg-type]
     yield from met
@@ -50,7 +50,7 @@ def _shown(root: Path, **options: object) -> list[str]:
 
 
 def _problems(root: Path) -> dict[str, str]:
-    return {p.path: p.reason for p in walk(str(root)) if isinstance(p, Problem)}
+    return {p.path: p.reason for p in walk(str(root)) if isinstance(p, ScanProblem)}
 
 
 def test_gitignore_is_honoured_at_every_level(tmp_path: Path) -> None:
@@ -111,12 +111,12 @@ def test_fifos_are_skipped_without_blocking(tmp_path: Path) -> None:
     assert _shown(tmp_path) == [f"{tmp_path}/a.txt"]
     assert "not a regular file" in _problems(tmp_path)[f"{tmp_path}/pipe"]
     (only,) = list(walk(str(tmp_path / "pipe")))
-    assert isinstance(only, Problem) and "not a regular file" in only.reason
+    assert isinstance(only, ScanProblem) and "not a regular file" in only.reason
 
 
 def test_devices_are_skipped() -> None:
     (only,) = list(walk("/dev/null"))
-    assert isinstance(only, Problem) and not only.error
+    assert isinstance(only, ScanProblem) and not only.error
 
 
 def test_names_with_newlines_are_escaped(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_names_with_newlines_are_escaped(tmp_path: Path) -> None:
 
 def test_missing_root_is_an_error(tmp_path: Path) -> None:
     (only,) = list(walk(str(tmp_path / "absent")))
-    assert isinstance(only, Problem) and only.error
+    assert isinstance(only, ScanProblem) and only.error
 
 
 @pytest.mark.parametrize("parts", [1, 2, 3, 5, 100])

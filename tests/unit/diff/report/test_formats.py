@@ -1,4 +1,4 @@
-"""The four report formats render the same changes; FORMATS lists them all."""
+"""The four report formats render the same changes; RENDERERS lists them all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 
 from nbkit.diff.change import Change, Direction, Level
-from nbkit.diff.report import FORMATS, junit, markdown, table
+from nbkit.diff.report import RENDERERS, junit, markdown, table
 from nbkit.diff.report import json as json_report
 
 CHANGES = (
@@ -39,13 +39,13 @@ CHANGES = (
 )
 
 
-def test_formats_lists_every_format() -> None:
-    assert set(FORMATS) == {"table", "json", "markdown", "junit"}
+def test_renderers_list_every_format() -> None:
+    assert set(RENDERERS) == {"table", "json", "markdown", "junit"}
 
 
 @pytest.mark.parametrize("name", ["table", "json", "markdown", "junit"])
 def test_every_format_renders_no_changes(name: str) -> None:
-    assert FORMATS[name]((), fail_on=Level.BREAKING).endswith("\n")
+    assert RENDERERS[name]((), fail_on=Level.BREAKING).endswith("\n")
 
 
 def test_table_has_a_row_per_change_and_the_counts() -> None:
