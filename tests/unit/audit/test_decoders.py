@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from nbkit.audit.classify import Context
 from nbkit.audit.content import Settings, scan_chunks, scan_content
 from nbkit.audit.detect import compile_pattern, find_candidates, holds_no_candidate
-from nbkit.audit.finding import Finding, Verdict
+from nbkit.audit.finding import Finding, KeyVerdict
 from nbkit.audit.sources.archive import Limits
 from nbkit.keys import PREFIX, fingerprint
 
@@ -169,7 +169,7 @@ def test_every_encoding_gives_back_the_key_for_every_length(name: str, alphabet:
         found, problems = scan_content(data, "f", _settings(), {})
         assert problems == []
         shown = [(f.fingerprint, f.verdict, f.encoding) for f in found]
-        assert shown == [(fingerprint(key.encode()), Verdict.KEY, label)], (name, length)
+        assert shown == [(fingerprint(key.encode()), KeyVerdict.KEY, label)], (name, length)
 
 
 @settings(max_examples=60, deadline=None)
@@ -212,7 +212,7 @@ COUNTEREXAMPLES = {
 @pytest.mark.parametrize("name", sorted(COUNTEREXAMPLES))
 def test_encoded_text_without_a_key_gives_no_key(name: str) -> None:
     found, _ = scan_content(COUNTEREXAMPLES[name], "f", _settings(), {})
-    assert [f for f in found if f.verdict == Verdict.KEY] == []
+    assert [f for f in found if f.verdict == KeyVerdict.KEY] == []
 
 
 def test_a_plain_key_holding_other_markers_is_found_once() -> None:
