@@ -9,19 +9,18 @@ not give calls `Target.need`, which raises `Missing` with the reason.
 from __future__ import annotations
 
 import os
-import ssl
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from nbkit.contract import KeyRole, api_prefix
 from nbkit.contract.roles import AuthKeys
-from nbkit.errors import TargetError, UsageError
+from nbkit.errors import UsageError
+from nbkit.tls import ssl_context
 
 if TYPE_CHECKING:
     import httpx
@@ -33,7 +32,6 @@ __all__ = [
     "Missing",
     "Target",
     "open_target",
-    "ssl_context",
     "target_from_env",
 ]
 
@@ -132,21 +130,6 @@ class Target:
         """Raises `Missing` unless generating videos is allowed."""
         if not self.can_spend:
             raise Missing(f"{what} generates videos: set NB_ALLOW_SPEND=1 to run it live")
-
-
-@cache
-def ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
-    """The one TLS context builder: trusting `ca_bundle` (NB_CA_BUNDLE), else the system store.
-
-    Cached: loading the system store costs more than a request, and a context is
-    safe to share between clients. Raises TargetError for a CA file it cannot load.
-    """
-    try:
-        if ca_bundle is None:
-            return ssl.create_default_context()
-        return ssl.create_default_context(cafile=str(ca_bundle))
-    except (OSError, ssl.SSLError) as err:
-        raise TargetError(f"NB_CA_BUNDLE={ca_bundle}: cannot load the CA file ({err})") from err
 
 
 def _optional(env: Mapping[str, str], name: str) -> str | None:

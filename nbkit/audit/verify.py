@@ -20,7 +20,7 @@ from typing import Final
 
 from nbkit.contract import Request, documented_base_url, load_auth_table, operation
 from nbkit.errors import TargetError, UsageError
-from nbkit.target import ssl_context
+from nbkit.tls import ssl_context
 from nbkit.types import StrEnum
 
 __all__ = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +12,7 @@ import httpx
 from nbkit.errors import TargetError
 from nbkit.keys import redact
 from nbkit.mock.control import ADMIN_HEADER
+from nbkit.tls import ssl_context
 from nbkit.types import JSON
 
 __all__ = ["ControlClient", "NewKey", "UserInfo"]
@@ -57,7 +57,7 @@ class ControlClient:
         self._http = httpx.Client(
             base_url=origin.rstrip("/") + "/_nbkit/",
             headers={ADMIN_HEADER: admin_token},
-            verify=ssl.create_default_context(cafile=str(ca_bundle)),
+            verify=ssl_context(ca_bundle),
             timeout=timeout,
         )
 

@@ -154,7 +154,7 @@ def test_rate_limit_cost_is_stated_in_generations() -> None:
 
 def test_unloadable_ca_bundle_is_a_target_error_naming_it(tmp_path: Path) -> None:
     from nbkit.errors import TargetError
-    from nbkit.target import ssl_context
+    from nbkit.tls import ssl_context
 
     bad = tmp_path / "ca.pem"
     bad.write_text("not a certificate", encoding="utf-8")
