@@ -29,20 +29,17 @@ from nbkit.audit.decode import (
     wide_windows,
 )
 from nbkit.audit.markers import BASE64, ESCAPED, HEX, PLAIN, WIDE16, WIDE32, hits
+from nbkit.audit.views import declared_length, is_packed, text_view
 from nbkit.errors import InputError
 from nbkit.keys import PREFIX_BYTES
 
 __all__ = [
     "DEFAULT_BODY",
     "MAX_CANDIDATE_BYTES",
-    "SNIFF_BYTES",
     "Candidate",
     "compile_pattern",
     "find_candidates",
-    "holds_no_candidate",
     "is_at_boundary",
-    "is_binary",
-    "text_view",
 ]
 
 # Hex, base62 and base64url bodies (the last has `-` and `_`), 8 characters or more so that
@@ -60,23 +57,7 @@ _TEMPLATE: Final = (
 _ALLOW_MARKER: Final = b"nbkit: allow"
 _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
-SNIFF_BYTES: Final = 8000
 _BINARY: Final = "binary"
-# `nb_` and the shortest body a classifier still judges.
-_MIN_DECLARED: Final = len(PREFIX_BYTES) + 8
-# A word-inner match in binary content counts when a control byte is this close before it.
-_PACKED_WINDOW: Final = 32
-_TEXT_BYTES: Final = bytes(range(0x20, 0x7F)) + b"\t\n\r"
-# marshal's type codes of short strings (ASCII, interned), without the reference flag.
-_STRING_TYPES: Final = frozenset(b"zZaA")
-# UTF-32 first: its little-endian BOM starts with UTF-16's.
-_BOMS: Final = (
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-_BOM_STARTS: Final = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _WIDTHS: Final = {"utf-16": 2, "utf-32": 4}
 # Decodings nest up to this depth: base64 of a percent-encoded key is depth 2.
 _MAX_DEPTH: Final = 4
@@ -127,55 +108,6 @@ def is_at_boundary(data: bytes, start: int) -> bool:
     if start >= 6 and data[start - 6 : start - 4] == b"\\u":
         return all(ch in _HEX_BYTES for ch in data[start - 4 : start])
     return start >= 4 and data[start - 4 : start - 2] == b"\\x"
-
-
-def _wide_codec(sample: bytes) -> str | None:
-    """The UTF-32 or UTF-16 codec that fits a BOM-less sample: ASCII text in UTF-32 has NUL
-    in three bytes of four, in UTF-16 in every other byte."""
-    quads = len(sample) // 4
-    if quads < 2:
-        return None
-    columns = [sample[i : quads * 4 : 4].count(0) for i in range(4)]
-    if min(columns[1:]) * 10 >= quads * 4 and columns[0] * 20 < quads:
-        return "utf-32-le"
-    if min(columns[:3]) * 10 >= quads * 4 and columns[3] * 20 < quads:
-        return "utf-32-be"
-    even, odd = columns[0] + columns[2], columns[1] + columns[3]
-    if odd * 10 >= quads * 8 and even * 20 < quads * 2:
-        return "utf-16-le"
-    if even * 10 >= quads * 8 and odd * 20 < quads * 2:
-        return "utf-16-be"
-    return None
-
-
-def is_binary(head: bytes) -> bool:
-    """Whether content that starts with head is binary: a NUL byte, and not UTF-16 or
-    UTF-32 text.
-
-    Binary content is still searched, for ASCII, UTF-16 and UTF-32 runs, as `strings` does.
-    """
-    # find() with bounds: slicing would copy the block for every file.
-    if head.find(b"\x00", 0, SNIFF_BYTES) < 0 or head.startswith(_BOM_STARTS):
-        return False
-    return _wide_codec(head[:SNIFF_BYTES]) is None
-
-
-def text_view(data: bytes) -> tuple[bytes, str, int] | None:
-    """The bytes to search as text, their encoding label and the length of the BOM, or None
-    for binary content."""
-    if data.find(b"\x00", 0, SNIFF_BYTES) < 0 and not data.startswith(_BOM_STARTS):
-        return data, "raw", 0
-    for bom, family in _BOMS:
-        if data.startswith(bom):
-            codec, skip = family, len(bom)
-            break
-    else:
-        found = _wide_codec(data[:SNIFF_BYTES])
-        if found is None:
-            return None
-        codec, skip = found, 0
-    text = data.decode(codec, "replace").encode("utf-8", "replace")
-    return text, codec[:6], skip
 
 
 class _Lines:
@@ -245,12 +177,12 @@ class _Lines:
 
 def _plain(data: bytes, start: int, pattern: re.Pattern[bytes], binary: bool) -> bytes | None:
     """The candidate a plain `nb_` at `start` begins, if any."""
-    if not is_at_boundary(data, start) and not (binary and _is_packed(data, start)):
+    if not is_at_boundary(data, start) and not (binary and is_packed(data, start)):
         return None
     match = pattern.match(data, start)
     if match is None:
         return None
-    return _declared_length(data, start, match.group()) if binary else match.group()
+    return declared_length(data, start, match.group()) if binary else match.group()
 
 
 def _windows(data: bytes, start: int, kind: str) -> list[Window]:
@@ -263,41 +195,6 @@ def _windows(data: bytes, start: int, kind: str) -> list[Window]:
     else:
         return wide_windows(data, start, kind)
     return [] if window is None else [window]
-
-
-def _is_packed(data: bytes, start: int) -> bool:
-    """Whether a match inside a word sits in a binary record: formats pack strings side by
-    side (a SQLite record: its header bytes, `api`, then the key). Text that merely holds
-    a stray NUL byte keeps the boundary rule: no control byte just before."""
-    return bool(data[max(0, start - _PACKED_WINDOW) : start].translate(None, _TEXT_BYTES))
-
-
-def _declared_length(data: bytes, start: int, value: bytes) -> bytes:
-    """A length-prefixed string (marshal in .pyc files, protobuf) ends where its length byte
-    says, not at the next byte that happens to be a letter.
-
-    Only behind a framing byte (a type code or tag: not printable, or marshal's short
-    string codes), so that `= nb_…` in text is not read as a string of 32 bytes.
-    """
-    if start < 2 or not (data[start - 2] in _STRING_TYPES or not 0x20 <= data[start - 2] < 0x7F):
-        return value
-    declared = data[start - 1]
-    return value[:declared] if _MIN_DECLARED <= declared < len(value) else value
-
-
-def holds_no_candidate(data: bytes, pattern: re.Pattern[bytes] | None = None) -> bool:
-    """True for content without a marker, the common case, answered in one quick pass.
-
-    False means the full search has to decide: a marker, or UTF-16 or UTF-32 text
-    (whose encoded forms the markers do not cover). `pattern` is the candidate regex
-    the search will use (None: the default one).
-    """
-    filtered = pattern is None or _is_default(pattern)
-    if data.startswith(_BOM_STARTS):
-        return False
-    if data.find(b"\x00", 0, SNIFF_BYTES) >= 0 and _wide_codec(data[:SNIFF_BYTES]) is not None:
-        return False
-    return not hits(data, filtered=filtered)
 
 
 def _is_default(pattern: re.Pattern[bytes]) -> bool:
@@ -315,13 +212,16 @@ def _search(
     already found are part of it; a window that found nothing makes the markers of its
     kind it decoded with it (same alignment, within it) need no second decoding.
     """
+    markers = hits(data, filtered=_is_default(pattern))
+    if not markers:
+        return []  # most files: the one Hyperscan pass and nothing else
     binary = encoding == _BINARY
     found: list[Candidate] = []
     decoded: dict[tuple[bytes, int], Candidate] = {}
     lines = _Lines(data, width=_WIDTHS.get(encoding, 0))
     taken = 0
     searched: dict[str, tuple[int, int]] = {}
-    for start, kind in hits(data, filtered=_is_default(pattern)):
+    for start, kind in markers:
         if start < taken:
             continue
         if kind == PLAIN:
@@ -338,8 +238,9 @@ def _search(
             continue
         for window in _windows(data, start, kind):
             searched[kind] = (window.start, window.end)
-            inner_mode = _BINARY if b"\x00" in window.decoded else "raw"
-            inner = _search(window.decoded, pattern, inner_mode, depth + 1)
+            # Decoded bytes are read as text: the binary-record rules (a length byte before
+            # a string) would cut a key that a NUL and a space happen to precede.
+            inner = _search(window.decoded, pattern, "raw", depth + 1)
             if not inner:
                 continue
             line, column, allowed = lines.at(start)
@@ -347,7 +248,8 @@ def _search(
             back = start - window.start
             offset = lines.offset(start) - back * (lines.width or 1)
             for c in inner:
-                label = window.label
+                # A UTF-16 or UTF-32 file's view is the outermost encoding.
+                label = f"{encoding}>{window.label}" if encoding in _WIDTHS else window.label
                 if c.encoding not in ("raw", _BINARY):
                     label += ">" + c.encoding
                 placed = Candidate(c.value, line, column - back, label, allowed, offset)

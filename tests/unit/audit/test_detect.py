@@ -13,15 +13,9 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import given
 
-from nbkit.audit.detect import (
-    compile_pattern,
-    find_candidates,
-    holds_no_candidate,
-    is_at_boundary,
-    is_binary,
-    text_view,
-)
+from nbkit.audit.detect import compile_pattern, find_candidates, is_at_boundary
 from nbkit.audit.markers import BASE64, PLAIN, hits
+from nbkit.audit.views import text_view
 from nbkit.keys import PREFIX, new_key
 
 PATTERN = compile_pattern()
@@ -136,7 +130,6 @@ def test_binary_content_is_searched_like_strings() -> None:
     key, wide = new_key(), new_key()
     data = b"\x7fELF\x00\x01\x02" + key.encode() + b"\x00\x03" + wide.encode("utf-16-le")
     data += bytes(range(1, 256)) * 2
-    assert is_binary(data)
     assert text_view(data) is None
     assert sorted(_values(data)) == sorted([key.encode(), wide.encode()])
     assert {c.encoding for c in find_candidates(data, PATTERN)} == {"binary", "utf-16"}
@@ -228,11 +221,11 @@ def test_marker_scan_finds_what_a_plain_search_finds(data: bytes) -> None:
 def test_only_text_without_any_marker_is_skipped_early(data: bytes) -> None:
     # A base64 marker counts where its group can start: enough characters before it.
     markers = [(PREFIX.encode(), 0), *_BASE64_MARKERS]
-    # A body rule of its own: every base64 marker counts, whatever follows it.
-    own = compile_pattern(r"[A-Za-z0-9_.-]{8,}")
+    # The loose markers (for a body rule of one's own): every base64 marker counts,
+    # whatever follows it.
     present = any(at >= back for m, back in markers for at in _occurrences(data, m))
-    assert holds_no_candidate(data, own) == (not present)
-    if holds_no_candidate(data):
+    assert (hits(data, filtered=False) == []) == (not present)
+    if not hits(data, filtered=True):
         assert find_candidates(data, PATTERN) == []
 
 
@@ -251,7 +244,7 @@ def test_base64_markers_keep_every_encoded_candidate(
     encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
     plain = before + b" " + PREFIX.encode() + body.encode() + b" " + after
     data = b"v: " + encode(plain) + b"\n"
-    assert not holds_no_candidate(data)
+    assert any(kind == BASE64 for _, kind in hits(data, filtered=True))
     assert PREFIX.encode() + body.encode() in _values(data)
 
 
@@ -264,11 +257,17 @@ def test_base64_noise_after_an_encoded_prefix_costs_no_decoding() -> None:
     assert len([at for at, kind in hits(data, filtered=False) if kind == BASE64]) == 2000
 
 
-def test_utf16_content_is_never_skipped_early() -> None:
-    assert holds_no_candidate(b"\x7fELF\x00\x01")
-    assert not holds_no_candidate(b"\x7fELF\x00\x01" + "nb_".encode("utf-16-le"))
-    assert not holds_no_candidate(b"\xff\xfe" + "x = 1".encode("utf-16-le"))
-    assert not holds_no_candidate("x = 1".encode("utf-16-be"))
+def test_encoded_keys_inside_utf16_text_are_found() -> None:
+    key = new_key()
+    line = f"x = 1\nv: {base64.b64encode(key.encode()).decode()}\n"
+    for data in (b"\xff\xfe" + line.encode("utf-16-le"), line.encode("utf-16-be")):
+        assert _encodings(data) == [(key.encode(), "utf-16>base64")]
+    # Text without any marker, in any reading, is no candidate.
+    assert find_candidates("x = 1\n".encode("utf-16-le"), PATTERN) == []
+
+
+def _encodings(data: bytes) -> list[tuple[bytes, str]]:
+    return [(c.value, c.encoding) for c in find_candidates(data, PATTERN)]
 
 
 def test_binary_records_pack_strings_but_text_keeps_the_boundary() -> None:
