@@ -175,16 +175,6 @@ class _Lines:
         return self.width * self.chars if self.width else pos
 
 
-def _plain(data: bytes, start: int, pattern: re.Pattern[bytes], binary: bool) -> bytes | None:
-    """The candidate a plain `nb_` at `start` begins, if any."""
-    if not is_at_boundary(data, start) and not (binary and is_packed(data, start)):
-        return None
-    match = pattern.match(data, start)
-    if match is None:
-        return None
-    return declared_length(data, start, match.group()) if binary else match.group()
-
-
 def _windows(data: bytes, start: int, kind: str) -> list[Window]:
     if kind == BASE64:
         window = base64_window(data, start)
@@ -224,12 +214,16 @@ def _search(
     for start, kind in markers:
         if start < taken:
             continue
-        if kind == PLAIN:
-            value = _plain(data, start, pattern, binary)
-            if value is not None:
-                line, column, allowed = lines.at(start)
-                found.append(Candidate(value, line, column, encoding, allowed, lines.offset(start)))
-                taken = start + len(value)
+        if kind == PLAIN:  # inline: a dense file holds one per key
+            if not is_at_boundary(data, start) and not (binary and is_packed(data, start)):
+                continue
+            match = pattern.match(data, start)
+            if match is None:
+                continue
+            value = declared_length(data, start, match.group()) if binary else match.group()
+            line, column, allowed = lines.at(start)
+            found.append(Candidate(value, line, column, encoding, allowed, lines.offset(start)))
+            taken = start + len(value)
             continue
         span = searched.get(kind)
         if depth >= _MAX_DEPTH or (
