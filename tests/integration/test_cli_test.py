@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nbkit.mock import serve
+from nbkit.mock import MockSettings, serve
 
 _TIMEOUT_SECONDS = 300
 
@@ -91,6 +91,19 @@ def test_target_named_by_env_runs_as_live_and_skips_what_it_cannot(tmp_path: Pat
     assert "no-plan" in result.stdout
     for key in (mock.env["NB_API_KEY"], mock.env["NB_API_KEY_NO_PLAN"]):
         assert key not in result.stdout and key not in result.stderr
+
+
+def test_a_live_key_whose_rate_limit_is_spent_skips_generation_checks(tmp_path: Path) -> None:
+    # A live key that others have used up answers 429 to every generation, a body the
+    # contract refuses included: a documented answer, so those checks wait for a rerun.
+    with serve(state_dir=tmp_path, settings=MockSettings(rate_limit=1)) as mock:
+        live = _env(NB_ALLOW_SPEND="1", **{k: v for k, v in mock.env.items() if "_MOCK_" not in k})
+        spend = _nbkit("-k", "generation_conforms", env=live)
+        result = _nbkit("-k", "prompt_length", env=live)
+    assert spend.returncode == 0, spend.stdout[-3000:]
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "0 passed, 0 failed, 2 skipped" in result.stdout
+    assert "rate limit is spent" in result.stderr
 
 
 def test_env_file_of_a_separate_mock_runs_the_whole_suite_as_a_mock(tmp_path: Path) -> None:
