@@ -172,12 +172,24 @@ def _skip_missing() -> Generator[None, object, object]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark nbkit's own suite tests: only their failures say the target deviates."""
-    from nbkit.suite import SUITE_DIR
+    """Mark nbkit's own suite tests (only their failures say the target deviates) and put
+    them in `RUN_ORDER`, in the places they hold among the rest."""
+    from nbkit.suite import RUN_ORDER, SUITE_DIR
 
-    for item in items:
-        if Path(str(item.path)).resolve().is_relative_to(SUITE_DIR):
-            item.user_properties.append((_SUITE_PROPERTY, True))
+    places = [i for i, item in enumerate(items) if _in(item, SUITE_DIR)]
+    ours = sorted((items[i] for i in places), key=lambda item: _rank(item, RUN_ORDER))
+    for place, item in zip(places, ours, strict=True):
+        item.user_properties.append((_SUITE_PROPERTY, True))
+        items[place] = item
+
+
+def _in(item: pytest.Item, folder: Path) -> bool:
+    return Path(str(item.path)).resolve().is_relative_to(folder)
+
+
+def _rank(item: pytest.Item, order: tuple[str, ...]) -> int:
+    stem = Path(str(item.path)).stem
+    return order.index(stem) if stem in order else len(order)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -106,6 +106,17 @@ def test_a_live_key_whose_rate_limit_is_spent_skips_generation_checks(tmp_path: 
     assert "rate limit is spent" in result.stderr
 
 
+def test_live_generation_checks_run_before_generated_bodies_spend_the_window(
+    tmp_path: Path,
+) -> None:
+    # One window for the whole run: schemathesis' generated bodies alone use up a small one.
+    with serve(state_dir=tmp_path, settings=MockSettings(rate_limit=3)) as mock:
+        live = _env(NB_ALLOW_SPEND="1", **{k: v for k, v in mock.env.items() if "_MOCK_" not in k})
+        result = _nbkit("-k", "operation_conforms or generation_conforms", env=live)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " 0 skipped" in result.stdout
+
+
 def test_env_file_of_a_separate_mock_runs_the_whole_suite_as_a_mock(tmp_path: Path) -> None:
     with serve(state_dir=tmp_path, http_port=0) as mock:
         result = _nbkit("-k", "lifecycle or foreign or rate_limit", env=_env(**mock.env))
