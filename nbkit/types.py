@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
-__all__ = ["JSON", "StrEnum"]
+__all__ = ["JSON", "Closing", "StrEnum"]
+
+_Closing = TypeVar("_Closing", bound="Closing")
 
 if sys.version_info >= (3, 11):
     from enum import StrEnum
@@ -21,3 +23,17 @@ else:  # pragma: no cover - Python 3.10
 
 # A decoded JSON or YAML document; narrowed where it is read.
 JSON: TypeAlias = Any
+
+
+class Closing:
+    """A context manager that calls its own `close()` on the way out (the HTTP clients)."""
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release what the object holds."""
+        raise NotImplementedError

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ from nbkit.errors import TargetError
 from nbkit.keys import redact
 from nbkit.mock.control import ADMIN_HEADER
 from nbkit.tls import ssl_context
-from nbkit.types import JSON
+from nbkit.types import JSON, Closing
 
 __all__ = ["ControlClient", "NewKey", "UserInfo"]
 
@@ -48,7 +47,7 @@ def _user_info(data: JSON) -> UserInfo:
     )
 
 
-class ControlClient:
+class ControlClient(Closing):
     """Talks to one mock's `/_nbkit/` control API over HTTPS, with its admin token."""
 
     def __init__(
@@ -63,17 +62,6 @@ class ControlClient:
 
     def __repr__(self) -> str:
         return f"ControlClient({str(self._http.base_url)!r})"
-
-    def __enter__(self) -> ControlClient:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the connection pool."""

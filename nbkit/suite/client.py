@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 
 import httpx
 
 from nbkit.contract import Request, Response
 from nbkit.errors import TargetError
 from nbkit.target import Missing, Target
+from nbkit.types import Closing
 
 __all__ = ["Budget", "Client", "Unsendable"]
 
@@ -42,24 +42,13 @@ class Budget:
         self.count += 1
 
 
-class Client:
+class Client(Closing):
     """Sends the suite's requests to one target and counts them against the budget."""
 
     def __init__(self, target: Target, budget: Budget) -> None:
         self.target = target
         self.budget = budget
         self._http = target.http_client()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._http.close()
