@@ -16,6 +16,7 @@ from typing import Final
 from nbkit.keys import PREFIX_BYTES
 
 __all__ = [
+    "ESCAPE",
     "MAX_CANDIDATE_BYTES",
     "Window",
     "base64_window",
@@ -30,12 +31,22 @@ _BASE64_GROUP: Final = re.compile(rb"[A-Za-z0-9+/_-]{4}")
 # The encoded key: bounded, yet long enough for a long key escaped inside (six bytes a
 # character for `\u006e`).
 _BASE64_TAIL: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,4096}")
+# Each window is read this far first (characters, or bytes of hex), and on to its bound
+# only when the text it decodes to runs on: a marker followed by noise costs a short
+# read, not one of its bound (thousands of them in a hostile file would make it
+# quadratic).
+_FIRST: Final = 64
+_BASE64_FIRST: Final = re.compile(rb"[A-Za-z0-9+/_-]{8,%d}" % _FIRST)
+# UTF-16 and UTF-32 text is cut at the first character that is not a key's: less.
+_WIDE_FIRST: Final = 32
+# Printable ASCII, and NUL: ASCII in UTF-16 and UTF-32.
+_TEXT: Final = bytes(range(0x21, 0x7F)) + b"\x00"
 _HEX_DIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _HEX_BEFORE: Final = 4
 _HEX_RUN: Final = re.compile(rb"[0-9A-Fa-f]{2,%d}" % (2 * MAX_CANDIDATE_BYTES))
 # One escaped character, by its form; a run is these and the characters a key body can
 # hold as they are (what the redaction treats as key characters).
-_ESCAPE: Final = (
+ESCAPE: Final = (
     rb"%(?P<percent>[0-9A-Fa-f]{2})"
     rb"|\\+[xX](?P<hex>[0-9A-Fa-f]{2})"
     rb"|\\+u(?P<u4>[0-9A-Fa-f]{4})"
@@ -45,11 +56,9 @@ _ESCAPE: Final = (
     rb"|&#[xX](?P<hexref>[0-9A-Fa-f]{1,6});"
     rb"|(?P<lowbar>&lowbar;)"
 )
-_ESCAPED: Final = re.compile(_ESCAPE)
+ESCAPED: Final = re.compile(ESCAPE)
 # Escapes first: `U+006E` is an escape, not the key characters `U`, `+`, `0`...
-_ESCAPED_RUN: Final = re.compile(
-    rb"(?:%s|[A-Za-z0-9_+/=.~-]){1,%d}" % (_ESCAPE, MAX_CANDIDATE_BYTES)
-)
+ESCAPED_RUN: Final = re.compile(rb"(?:%s|[A-Za-z0-9_+/=.~-]){1,%d}" % (ESCAPE, MAX_CANDIDATE_BYTES))
 _LABELS: Final = {
     "percent": "percent",
     "hex": "hex-escape",
@@ -95,11 +104,19 @@ def base64_window(data: bytes, group: int) -> Window | None:
     """The base64 run from the group holding an encoded `nb_`, with the group before it
     when that is base64 too: it holds the byte before `nb_`, which the boundary needs."""
     start = group - 4 if group >= 4 and _BASE64_GROUP.fullmatch(data, group - 4, group) else group
-    run = _BASE64_TAIL.match(data, start)
+    run = _BASE64_FIRST.match(data, start)
     decoded = None if run is None else _decode_base64(run.group())
+    if run is not None and decoded is not None and _runs_on(decoded, run.end() - start):
+        run = _BASE64_TAIL.match(data, start)
+        decoded = None if run is None else _decode_base64(run.group())
     if run is None or decoded is None:
         return None
     return Window(decoded, start, run.end(), "base64")
+
+
+def _runs_on(decoded: bytes, read: int) -> bool:
+    """Whether a first read of _FIRST characters decoded to text up to its end."""
+    return read == _FIRST and not decoded[-8:].translate(None, _TEXT)
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:
@@ -113,19 +130,25 @@ def _unescape(match: re.Match[bytes]) -> bytes:
 def escaped_window(data: bytes, start: int) -> Window | None:
     """The run of key characters and escapes from `start`, unescaped once; the label is
     the form of its first escape (a doubly escaped key is found at the next depth)."""
-    run = _ESCAPED_RUN.match(data, start)
+    run = ESCAPED_RUN.match(data, start)
     if run is None:
         return None
-    first = _ESCAPED.search(data, start, run.end())
+    first = ESCAPED.search(data, start, run.end())
     label = _LABELS[first.lastgroup or ""] if first is not None else "escaped"
-    return Window(_ESCAPED.sub(_unescape, run.group()), start, run.end(), label)
+    return Window(ESCAPED.sub(_unescape, run.group()), start, run.end(), label)
+
+
+def _unhex(digits: bytes) -> bytes:
+    return binascii.unhexlify(digits[: len(digits) // 2 * 2])
 
 
 def hex_window(data: bytes, start: int) -> Window | None:
     """The hex run from `start`, decoded, with up to _HEX_BEFORE bytes before it when the
     run started earlier: the byte before `nb_` (for the boundary), or the start of the
     base64 group a hex-encoded base64 marker sits in."""
-    run = _HEX_RUN.match(data, start)
+    run = _HEX_RUN.match(data, start, start + _FIRST)
+    if run is not None and _runs_on(_unhex(run.group()), run.end() - start):
+        run = _HEX_RUN.match(data, start)
     if run is None:
         return None
     first = start
@@ -137,6 +160,11 @@ def hex_window(data: bytes, start: int) -> Window | None:
     return Window(binascii.unhexlify(digits), first, first + len(digits), "hex")
 
 
+def _wide_text(data: bytes, first: int, width: int, codec: str, chars: int) -> bytes:
+    window = data[first : first + width * chars]
+    return window[: len(window) // width * width].decode(codec, "replace").encode("utf-8")
+
+
 def wide_windows(data: bytes, start: int, kind: str) -> list[Window]:
     """The text from a UTF-16 or UTF-32 `nb_` on, read in each byte order that fits."""
     found: list[Window] = []
@@ -145,11 +173,13 @@ def wide_windows(data: bytes, start: int, kind: str) -> list[Window]:
         first = start + shift
         if first < 0:
             continue
-        window = data[first : first + width * MAX_CANDIDATE_BYTES]
-        text = window[: len(window) // width * width].decode(codec, "replace").encode("utf-8")
+        text = _wide_text(data, first, width, codec, _WIDE_FIRST)
         if text.startswith(PREFIX_BYTES):
             # The run of key characters (ASCII: one code unit each) is the whole window.
             length = _KEY_CHARS.match(text, len(PREFIX_BYTES)).end()  # type: ignore[union-attr]
+            if length == _WIDE_FIRST:
+                text = _wide_text(data, first, width, codec, MAX_CANDIDATE_BYTES)
+                length = _KEY_CHARS.match(text, len(PREFIX_BYTES)).end()  # type: ignore[union-attr]
             found.append(Window(text[:length], first, first + width * length, kind))
     # ASCII reads in either byte order from a byte apart, until the end of the data or of
     # the run cuts the shifted reading short: the longer reading is the right one.

@@ -59,6 +59,8 @@ _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 _HEX_BYTES: Final = frozenset(b"0123456789abcdefABCDEF")
 _BINARY: Final = "binary"
 _WIDTHS: Final = {"utf-16": 2, "utf-32": 4}
+# The shortest decoded window searched: `nb_` and four characters.
+_MIN_DECODED: Final = len(PREFIX_BYTES) + 4
 # Decodings nest up to this depth: base64 of a percent-encoded key is depth 2.
 _MAX_DEPTH: Final = 4
 # Another marker of a kind inside a window of that kind searched already, at this step
@@ -232,6 +234,8 @@ def _search(
             continue
         for window in _windows(data, start, kind):
             searched[kind] = (window.start, window.end)
+            if len(window.decoded) < _MIN_DECODED:
+                continue  # `nb_` and what no body rule would take: a dense file of these
             # Decoded bytes are read as text: the binary-record rules (a length byte before
             # a string) would cut a key that a NUL and a space happen to precede.
             inner = _search(window.decoded, pattern, "raw", depth + 1)

@@ -29,6 +29,7 @@ from typing import Final, cast
 import hyperscan
 import platformdirs
 
+from nbkit.audit.decode import ESCAPE
 from nbkit.keys import PREFIX_BYTES
 
 __all__ = ["BASE64", "ESCAPED", "HEX", "PLAIN", "WIDE16", "WIDE32", "hits"]
@@ -174,6 +175,16 @@ def _escaped_prefix() -> bytes:
     )
 
 
+def _escaped_marker(filtered: bool) -> bytes:
+    """The escaped prefix; filtered, with six key characters after it, as they are or
+    escaped (any escape: which character it stands for is the decoder's to say)."""
+    if not filtered:
+        return _escaped_prefix()
+    escape = re.sub(rb"\?P<\w+>", b"?:", ESCAPE)
+    body = b"(?:" + escape + b"|" + _class(_BODY) + b")"
+    return _escaped_prefix() + body * _BODY_BYTES_CHECKED
+
+
 def _markers() -> tuple[_Marker, ...]:
     body = (_BODY,) * _BODY_BYTES_CHECKED
     le = b"".join(bytes([c, 0]) for c in PREFIX_BYTES)
@@ -188,8 +199,13 @@ def _markers() -> tuple[_Marker, ...]:
         rows += [_base64_marker(prefix, after, alignment) for alignment in range(3)]
     # The UTF-16 and UTF-32 markers are the parts both byte orders share.
     wide16, wide32 = le[:-1], b"".join(bytes([c, 0, 0, 0]) for c in PREFIX_BYTES)[:-3]
-    rows.append(_Marker(WIDE16, _literal(wide16), _literal(wide16), (len(wide16),) * 2))
-    rows.append(_Marker(WIDE32, _literal(wide32), _literal(wide32), (len(wide32),) * 2))
+    # Filtered: six key characters after `_`, each a byte with its NUL(s) before it.
+    for kind, wide, width in ((WIDE16, wide16, 2), (WIDE32, wide32, 4)):
+        checked = (
+            _literal(wide) + (_literal(bytes(width - 1)) + _class(_BODY)) * _BODY_BYTES_CHECKED
+        )
+        lengths = (len(wide) + width * _BODY_BYTES_CHECKED, len(wide))
+        rows.append(_Marker(kind, checked, _literal(wide), lengths))
     # Nested encodings found at the next depth: base64 of a percent-, hex- or
     # \u-encoded `nb_` (the usual spellings), and hex of base64.
     for inner in _IN_BASE64:
@@ -198,8 +214,7 @@ def _markers() -> tuple[_Marker, ...]:
     for inner in _IN_HEX:
         expression = b"".join(_hex_pair(c) for c in inner)
         rows.append(_Marker(HEX, expression, expression, (2 * len(inner),) * 2))
-    escaped = _escaped_prefix()
-    rows.append(_Marker(ESCAPED, escaped, escaped, None))
+    rows.append(_Marker(ESCAPED, _escaped_marker(True), _escaped_marker(False), None))
     hex_prefix = b"".join(_hex_pair(c) for c in PREFIX_BYTES)
     hex_body = b"(?:" + b"|".join(_hex_pair(c) for c in sorted(_BODY)) + b")"
     checked = hex_prefix + hex_body * _BODY_BYTES_CHECKED
@@ -211,15 +226,16 @@ def _markers() -> tuple[_Marker, ...]:
 
 
 _MARKERS: Final = _markers()
-# An escaped prefix's start, searched for back from its end over at most _ESCAPED_MAX bytes.
-_ESCAPED_MAX: Final = 64
+# An escaped marker's start, searched for back from its end over at most _ESCAPED_MAX
+# bytes (nine escapes of up to ten bytes each, and a few leading zeros or backslashes).
+_ESCAPED_MAX: Final = 128
 
 
 @functools.cache
-def _escaped_end() -> re.Pattern[bytes]:
-    """The escaped prefix ending at the end of the searched span (compiled on first use:
+def _escaped_end(filtered: bool) -> re.Pattern[bytes]:
+    """The escaped marker ending at the end of the searched span (compiled on first use:
     the pattern is large, and most scans never meet an escaped key)."""
-    return re.compile(_escaped_prefix() + rb"\Z")
+    return re.compile(_escaped_marker(filtered) + rb"\Z")
 
 
 @functools.cache
@@ -299,7 +315,7 @@ def hits(data: bytes, *, filtered: bool) -> list[tuple[int, str]]:
     for end, index in found:
         marker = _MARKERS[index]
         if marker.lengths is None:
-            match = _escaped_end().search(data, max(0, end - _ESCAPED_MAX), end)
+            match = _escaped_end(filtered).search(data, max(0, end - _ESCAPED_MAX), end)
             start = end if match is None else match.start()
         else:
             start = end - marker.lengths[0 if filtered else 1] - marker.back

@@ -101,6 +101,29 @@ def test_detection_work_is_linear_in_dense_input(shape: str) -> None:
     assert work_large <= 8 * len(large)
 
 
+# Files dense with one decoder's marker where no key follows, or too short a one: each
+# marker's window is read a little way and no further.
+_MARKER_DENSE = {
+    "utf-16 prefixes": lambda n: ("nb_!" * n).encode("utf-16-le") + b"\x00\x01",
+    "utf-16 short bodies": lambda n: ("nb_abcdefg!" * n).encode("utf-16-le") + b"\x00\x01",
+    "utf-32 short bodies": lambda n: ("nb_abcdef!" * n).encode("utf-32-le"),
+    "hex short bodies": lambda n: b" ".join(b"6e625f" + b"41" * 6 + b"00" for _ in range(n)),
+    "escaped short bodies": lambda n: b"&".join(b"k=%6E%62%5F" + b"%41" * 6 for _ in range(n)),
+    "base64 of noise": lambda n: b"\n".join(
+        base64.b64encode(b" nb_abcdef" + bytes(range(i % 7, i % 7 + 200))) for i in range(n)
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_MARKER_DENSE))
+def test_marker_dense_input_reads_each_window_a_little_way(shape: str) -> None:
+    data = _MARKER_DENSE[shape](10_000)
+    found, work = _work(data)
+    assert found == 0
+    # Before, every UTF-16 marker sliced a 2 KB window: 500 times the input.
+    assert work <= 10 * len(data)
+
+
 def _rss_mb_of_audit(path: Path, tmp_path: Path) -> int:
     """Peak RSS of one audit process over path, running the nbkit this test imported."""
     import nbkit
