@@ -22,11 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Final
 
 from nbkit.audit.classify import Context, classify
-from nbkit.audit.detect import (
-    MAX_CANDIDATE_BYTES,
-    Candidate,
-    find_candidates,
-)
+from nbkit.audit.decode import MAX_CANDIDATE_BYTES
+from nbkit.audit.detect import Candidate, find_candidates
 from nbkit.audit.finding import (
     Finding,
     KeyVerdict,

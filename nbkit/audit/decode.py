@@ -22,7 +22,7 @@ __all__ = [
     "base64_window",
     "escaped_window",
     "hex_window",
-    "wide_windows",
+    "wide_window",
 ]
 
 # The longest candidate looked for in a window, in characters.
@@ -44,8 +44,9 @@ _TEXT: Final = bytes(range(0x21, 0x7F)) + b"\x00"
 _HEX_DIGITS: Final = frozenset(b"0123456789abcdefABCDEF")
 _HEX_BEFORE: Final = 4
 _HEX_RUN: Final = re.compile(rb"[0-9A-Fa-f]{2,%d}" % (2 * MAX_CANDIDATE_BYTES))
-# One escaped character, by its form; a run is these and the characters a key body can
-# hold as they are (what the redaction treats as key characters).
+# A character a key can hold as it is (what the redaction treats as key characters).
+_KEY_CHAR: Final = rb"[A-Za-z0-9_+/=.~-]"
+# One escaped character, by its form; a run is these and key characters.
 ESCAPE: Final = (
     rb"%(?P<percent>[0-9A-Fa-f]{2})"
     rb"|\\+[xX](?P<hex>[0-9A-Fa-f]{2})"
@@ -56,9 +57,9 @@ ESCAPE: Final = (
     rb"|&#[xX](?P<hexref>[0-9A-Fa-f]{1,6});"
     rb"|(?P<lowbar>&lowbar;)"
 )
-ESCAPED: Final = re.compile(ESCAPE)
+_ESCAPED: Final = re.compile(ESCAPE)
 # Escapes first: `U+006E` is an escape, not the key characters `U`, `+`, `0`...
-ESCAPED_RUN: Final = re.compile(rb"(?:%s|[A-Za-z0-9_+/=.~-]){1,%d}" % (ESCAPE, MAX_CANDIDATE_BYTES))
+_ESCAPED_RUN: Final = re.compile(rb"(?:%s|%s){1,%d}" % (ESCAPE, _KEY_CHAR, MAX_CANDIDATE_BYTES))
 _LABELS: Final = {
     "percent": "percent",
     "hex": "hex-escape",
@@ -69,7 +70,7 @@ _LABELS: Final = {
     "hexref": "html-entity",
     "lowbar": "html-entity",
 }
-_KEY_CHARS: Final = re.compile(rb"[A-Za-z0-9_+/=.~-]*")
+_KEY_CHARS: Final = re.compile(_KEY_CHAR + rb"*")
 _WIDE: Final = {
     # codec, where its first character starts relative to the marker's `n`, width
     "utf-16": (("utf-16-le", 0), ("utf-16-be", -1)),
@@ -130,12 +131,12 @@ def _unescape(match: re.Match[bytes]) -> bytes:
 def escaped_window(data: bytes, start: int) -> Window | None:
     """The run of key characters and escapes from `start`, unescaped once; the label is
     the form of its first escape (a doubly escaped key is found at the next depth)."""
-    run = ESCAPED_RUN.match(data, start)
+    run = _ESCAPED_RUN.match(data, start)
     if run is None:
         return None
-    first = ESCAPED.search(data, start, run.end())
+    first = _ESCAPED.search(data, start, run.end())
     label = _LABELS[first.lastgroup or ""] if first is not None else "escaped"
-    return Window(ESCAPED.sub(_unescape, run.group()), start, run.end(), label)
+    return Window(_ESCAPED.sub(_unescape, run.group()), start, run.end(), label)
 
 
 def _unhex(digits: bytes) -> bytes:
@@ -157,7 +158,7 @@ def hex_window(data: bytes, start: int) -> Window | None:
             break
         first -= 2
     digits = data[first : run.end() - (run.end() - first) % 2]
-    return Window(binascii.unhexlify(digits), first, first + len(digits), "hex")
+    return Window(_unhex(digits), first, first + len(digits), "hex")
 
 
 def _wide_text(data: bytes, first: int, width: int, codec: str, chars: int) -> bytes:
@@ -165,22 +166,29 @@ def _wide_text(data: bytes, first: int, width: int, codec: str, chars: int) -> b
     return window[: len(window) // width * width].decode(codec, "replace").encode("utf-8")
 
 
-def wide_windows(data: bytes, start: int, kind: str) -> list[Window]:
-    """The text from a UTF-16 or UTF-32 `nb_` on, read in each byte order that fits."""
-    found: list[Window] = []
+def _key_run(text: bytes) -> int:
+    """Where the key characters after a leading `nb_` end."""
+    return _KEY_CHARS.match(text, len(PREFIX_BYTES)).end()  # type: ignore[union-attr]
+
+
+def wide_window(data: bytes, start: int, kind: str) -> Window | None:
+    """The text from a UTF-16 or UTF-32 `nb_` on, in the byte order that reads longer:
+    ASCII reads in either order from a byte apart, until the end of the data or of the
+    run cuts the shifted reading short."""
+    found: Window | None = None
     width = 2 if kind == "utf-16" else 4
     for codec, shift in _WIDE[kind]:
         first = start + shift
         if first < 0:
             continue
         text = _wide_text(data, first, width, codec, _WIDE_FIRST)
-        if text.startswith(PREFIX_BYTES):
-            # The run of key characters (ASCII: one code unit each) is the whole window.
-            length = _KEY_CHARS.match(text, len(PREFIX_BYTES)).end()  # type: ignore[union-attr]
-            if length == _WIDE_FIRST:
-                text = _wide_text(data, first, width, codec, MAX_CANDIDATE_BYTES)
-                length = _KEY_CHARS.match(text, len(PREFIX_BYTES)).end()  # type: ignore[union-attr]
-            found.append(Window(text[:length], first, first + width * length, kind))
-    # ASCII reads in either byte order from a byte apart, until the end of the data or of
-    # the run cuts the shifted reading short: the longer reading is the right one.
-    return sorted(found, key=lambda w: -len(w.decoded))[:1]
+        if not text.startswith(PREFIX_BYTES):
+            continue
+        # The run of key characters (ASCII: one code unit each) is the whole window.
+        length = _key_run(text)
+        if length == _WIDE_FIRST:
+            text = _wide_text(data, first, width, codec, MAX_CANDIDATE_BYTES)
+            length = _key_run(text)
+        if found is None or length > len(found.decoded):
+            found = Window(text[:length], first, first + width * length, kind)
+    return found

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from nbkit.audit.decode import (
-    MAX_CANDIDATE_BYTES,
     Window,
     base64_window,
     escaped_window,
     hex_window,
-    wide_windows,
+    wide_window,
 )
 from nbkit.audit.markers import BASE64, ESCAPED, HEX, PLAIN, WIDE16, WIDE32, hits
 from nbkit.audit.views import declared_length, is_packed, text_view
@@ -35,7 +34,6 @@ from nbkit.keys import PREFIX_BYTES
 
 __all__ = [
     "DEFAULT_BODY",
-    "MAX_CANDIDATE_BYTES",
     "Candidate",
     "compile_pattern",
     "find_candidates",
@@ -177,16 +175,15 @@ class _Lines:
         return self.width * self.chars if self.width else pos
 
 
-def _windows(data: bytes, start: int, kind: str) -> list[Window]:
+def _window(data: bytes, start: int, kind: str) -> Window | None:
+    """The decoded window at an encoded marker (an escaped one only at a token boundary)."""
     if kind == BASE64:
-        window = base64_window(data, start)
-    elif kind == HEX:
-        window = hex_window(data, start)
-    elif kind == ESCAPED:
-        window = escaped_window(data, start) if is_at_boundary(data, start) else None
-    else:
-        return wide_windows(data, start, kind)
-    return [] if window is None else [window]
+        return base64_window(data, start)
+    if kind == HEX:
+        return hex_window(data, start)
+    if kind == ESCAPED:
+        return escaped_window(data, start) if is_at_boundary(data, start) else None
+    return wide_window(data, start, kind)
 
 
 def _is_default(pattern: re.Pattern[bytes]) -> bool:
@@ -201,8 +198,8 @@ def _search(
 
     A decoded candidate is placed at its marker and labelled with the encodings it
     was found under, outermost first (`base64>percent`). Markers inside a candidate
-    already found are part of it; a window that found nothing makes the markers of its
-    kind it decoded with it (same alignment, within it) need no second decoding.
+    already found are part of it, and a window decoded makes the markers of its kind
+    within it, at its alignment, need no decoding of their own.
     """
     markers = hits(data, filtered=_is_default(pattern))
     if not markers:
@@ -232,27 +229,29 @@ def _search(
             span is not None and start < span[1] and (start - span[0]) % _STEP[kind] == 0
         ):
             continue
-        for window in _windows(data, start, kind):
-            searched[kind] = (window.start, window.end)
-            if len(window.decoded) < _MIN_DECODED:
-                continue  # `nb_` and what no body rule would take: a dense file of these
-            # Decoded bytes are read as text: the binary-record rules (a length byte before
-            # a string) would cut a key that a NUL and a space happen to precede.
-            inner = _search(window.decoded, pattern, "raw", depth + 1)
-            if not inner:
-                continue
-            line, column, allowed = lines.at(start)
-            # The encoded run may start a few ASCII characters before the marker, on its line.
-            back = start - window.start
-            offset = lines.offset(start) - back * (lines.width or 1)
-            for c in inner:
-                # A UTF-16 or UTF-32 file's view is the outermost encoding.
-                label = f"{encoding}>{window.label}" if encoding in _WIDTHS else window.label
-                if c.encoding not in ("raw", _BINARY):
-                    label += ">" + c.encoding
-                placed = Candidate(c.value, line, column - back, label, allowed, offset)
-                decoded.setdefault((c.value, line), placed)
-            taken = max(taken, window.end)
+        window = _window(data, start, kind)
+        if window is None:
+            continue
+        searched[kind] = (window.start, window.end)
+        if len(window.decoded) < _MIN_DECODED:
+            continue  # `nb_` and what no body rule would take: a dense file of these
+        # Decoded bytes are read as text: the binary-record rules (a length byte before
+        # a string) would cut a key that a NUL and a space happen to precede.
+        inner = _search(window.decoded, pattern, "raw", depth + 1)
+        if not inner:
+            continue
+        line, column, allowed = lines.at(start)
+        # The encoded run may start a few ASCII characters before the marker, on its line.
+        back = start - window.start
+        offset = lines.offset(start) - back * (lines.width or 1)
+        for c in inner:
+            # A UTF-16 or UTF-32 file's view is the outermost encoding.
+            label = f"{encoding}>{window.label}" if encoding in _WIDTHS else window.label
+            if c.encoding != "raw":
+                label += ">" + c.encoding
+            placed = Candidate(c.value, line, column - back, label, allowed, offset)
+            decoded.setdefault((c.value, line), placed)
+        taken = max(taken, window.end)
     return found + list(decoded.values())
 
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import platform
 import re
-import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ import platformdirs
 
 from nbkit.audit.decode import ESCAPE
 from nbkit.keys import PREFIX_BYTES
+from nbkit.report.formats import replace_file
 
 __all__ = ["BASE64", "ESCAPED", "HEX", "PLAIN", "WIDE16", "WIDE32", "hits"]
 
@@ -49,8 +48,6 @@ _BODY_BYTES_CHECKED: Final = 6
 _BODY: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _NUL: Final = frozenset({0})
 _IN_BASE64: Final = (b"%6E%62%5F", b"%6e%62%5f", b"6e625f", b"6E625F", b"\\u006e\\u0062\\u005f")
-# What base64 of `nb_` starts with at each alignment (the unfiltered base64 markers).
-_IN_HEX: Final = (b"bmJf", b"5iX", b"uYl")
 _ANY: Final = frozenset(range(256))
 
 
@@ -211,9 +208,11 @@ def _markers() -> tuple[_Marker, ...]:
     for inner in _IN_BASE64:
         rows += [_base64_marker(inner, (), alignment) for alignment in range(3)]
     rows += [_base64_of_base64(inner, outer) for inner in range(3) for outer in range(3)]
-    for inner in _IN_HEX:
-        expression = b"".join(_hex_pair(c) for c in inner)
-        rows.append(_Marker(HEX, expression, expression, (2 * len(inner),) * 2))
+    for alignment in range(3):
+        # What base64 of `nb_` alone decides at this alignment (`bmJf`, `5iX`, `uYl`).
+        _, fixed, sets = _base64_sets(PREFIX_BYTES, (), alignment)
+        expression = b"".join(_hex_pair(min(chars)) for chars in sets[:fixed])
+        rows.append(_Marker(HEX, expression, expression, (2 * fixed,) * 2))
     rows.append(_Marker(ESCAPED, _escaped_marker(True), _escaped_marker(False), None))
     hex_prefix = b"".join(_hex_pair(c) for c in PREFIX_BYTES)
     hex_body = b"(?:" + b"|".join(_hex_pair(c) for c in sorted(_BODY)) + b")"
@@ -269,9 +268,7 @@ def _keep(path: Path, data: bytes) -> None:
     """Write a cache file whole (a rename), or not at all: a read-only home is no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, path)
+        replace_file(path, data)
     except OSError:
         return
 

@@ -10,9 +10,9 @@ from typing import Final
 
 from nbkit.keys import PREFIX_BYTES
 
-__all__ = ["SNIFF_BYTES", "declared_length", "is_packed", "text_view"]
+__all__ = ["declared_length", "is_packed", "text_view"]
 
-SNIFF_BYTES: Final = 8000
+_SNIFF_BYTES: Final = 8000
 # `nb_` and the shortest body a classifier still judges.
 _MIN_DECLARED: Final = len(PREFIX_BYTES) + 8
 # A word-inner match in binary content counts when a control byte is this close before it.
@@ -52,14 +52,14 @@ def _wide_codec(sample: bytes) -> str | None:
 def text_view(data: bytes) -> tuple[bytes, str, int] | None:
     """The bytes to search as text, their encoding label and the length of the BOM, or None
     for binary content."""
-    if data.find(b"\x00", 0, SNIFF_BYTES) < 0 and not data.startswith(_BOM_STARTS):
+    if data.find(b"\x00", 0, _SNIFF_BYTES) < 0 and not data.startswith(_BOM_STARTS):
         return data, "raw", 0
     for bom, family in _BOMS:
         if data.startswith(bom):
             codec, skip = family, len(bom)
             break
     else:
-        found = _wide_codec(data[:SNIFF_BYTES])
+        found = _wide_codec(data[:_SNIFF_BYTES])
         if found is None:
             return None
         codec, skip = found, 0
